@@ -1,0 +1,3 @@
+from pmo_lint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""Command line. Click functions only fill typed options; the work happens in ``execute_*``.
+
+Heavy modules (engine → pydantic, jsonschema; git; mkdocs) are imported inside commands, so
+``pmo-lint --version`` and ``--help`` start as fast as a bare click program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pmo_lint import __version__
+from pmo_lint.errors import PmoLintError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """The one place that maps exceptions to exit codes (pre-commit's error_handler habit)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        show_tb = bool(kwargs.pop("traceback", False)) or os.environ.get("PMO_LINT_TRACEBACK") == "1"
+        try:
+            code: int = func(*args, **kwargs)
+            return code
+        except PmoLintError as exc:
+            click.echo(f"pmo-lint: error: {exc}", err=True)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            click.echo("pmo-lint: interrupted", err=True)
+            return 130
+        except BrokenPipeError:
+            return EXIT_OK
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback unless asked
+            if show_tb:
+                traceback.print_exc()
+            else:
+                click.echo(
+                    f"pmo-lint: internal error: {type(exc).__name__}: {exc}\n"
+                    "This is a bug in pmo-lint. Rerun with --traceback and report it.",
+                    err=True,
+                )
+            return EXIT_INTERNAL
+
+    return wrapper  # type: ignore[return-value]
+
+
+traceback_option = click.option("--traceback", is_flag=True, help="Show the Python traceback of an internal error.")
+
+
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"pmo-lint {__version__}")
+        ctx.exit(0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit.")
+def cli() -> None:
+    """pmo-lint: validate a PMO's portfolio-as-code and enforce its governance policies.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or input
+    error, 3 internal error.
+    """
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(part.strip() for v in values for part in v.split(",") if part.strip())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file.")
+@click.option("--select", multiple=True, help="Only these rules (codes, prefixes, ids or packs; comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes, ids or packs).")
+@click.option("--extend-select", multiple=True, help="Add rules to the selection.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that fails the run (default: error, or fail-on in the config).",
+)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date that time-based rules use (default: today).")
+@click.option("--format", "formats", multiple=True, default=(), help="Output format: text or json; FORMAT=FILE writes to a file. Repeatable.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the per-file cache.")
+@traceback_option
+@handle_errors
+def check(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    fail_on: str | None,
+    as_of: str | None,
+    formats: tuple[str, ...],
+    no_cache: bool,
+) -> int:
+    """Lint the portfolio that holds PATHS (default: the current folder).
+
+    The portfolio root is the nearest folder with pmo.yaml. Naming files (as pre-commit does)
+    still loads the whole portfolio, so cross-file rules hold, but reports only those files.
+    """
+    from pmo_lint.diagnostics import Severity
+    from pmo_lint.engine import RunOptions
+
+    opts = RunOptions(
+        paths=paths or (Path("."),),
+        config_path=config_path,
+        select=_split(select),
+        ignore=_split(ignore),
+        extend_select=_split(extend_select),
+        as_of=_parse_date(as_of),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        no_cache=no_cache,
+    )
+    return execute_check(opts, formats or ("text",))
+
+
+def _parse_formats(formats: Sequence[str]) -> list[tuple[str, Path | None]]:
+    from pmo_lint.errors import UsageError
+    from pmo_lint.reporters import REPORTERS
+
+    out: list[tuple[str, Path | None]] = []
+    for item in formats:
+        name, _, target = item.partition("=")
+        if name not in REPORTERS:
+            raise UsageError(f"unknown format {name!r}; choose from {', '.join(REPORTERS)}")
+        out.append((name, Path(target) if target else None))
+    if sum(1 for _, t in out if t is None) > 1:
+        raise UsageError("only one format can go to standard output; give the others a file: --format json=out.json")
+    return out
+
+
+def write_output(text: str, target: Path | None) -> None:
+    """Write to stdout, or atomically to a file (an interrupted run leaves no partial file)."""
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from pmo_lint.errors import UsageError
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def execute_check(opts: Any, formats: Sequence[str]) -> int:
+    from pmo_lint.diagnostics import Severity
+    from pmo_lint.engine import run
+    from pmo_lint.reporters import get_renderer
+
+    outputs = _parse_formats(formats)
+    result = run(opts)
+    for name, target in outputs:
+        write_output(get_renderer(name)(result), target)
+    threshold = result.extra.get("fail_on", Severity.ERROR)
+    assert isinstance(threshold, Severity)
+    return EXIT_FINDINGS if result.failing(threshold) else EXIT_OK
+
+
+@cli.group()
+def schema() -> None:
+    """Published JSON Schemas of the portfolio kinds."""
+
+
+@schema.command("export")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
+@click.option("--check", "check_only", is_flag=True, help="Only compare; exit 1 when a file differs.")
+@traceback_option
+@handle_errors
+def schema_export(out_dir: Path, check_only: bool) -> int:
+    """Write schemas/<kind>.schema.json from the models (or check they are current)."""
+    from pmo_lint.schema.export import export
+
+    stale = export(out_dir, check=check_only)
+    if check_only:
+        for name in stale:
+            click.echo(f"{out_dir / name}: out of date; run `pmo-lint schema export`", err=True)
+        return EXIT_FINDINGS if stale else EXIT_OK
+    click.echo(f"wrote {len(stale)} schema file(s) to {out_dir}" if stale else f"{out_dir}: schemas are current")
+    return EXIT_OK
+
+
+@cli.command("rules")
+@click.option("--pack", help="Only rules of this pack (core, governance, strategic, tactical, operational, transformational).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@traceback_option
+@handle_errors
+def rules_cmd(pack: str | None, fmt: str) -> int:
+    """List the rules: code, id, pack, severity and title."""
+    from pmo_lint.rules.catalog_view import list_rules
+
+    click.echo(list_rules(pack, fmt), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("rule")
+@traceback_option
+@handle_errors
+def explain(rule: str) -> int:
+    """Show the documentation of RULE (a code such as PMO007 or an id such as unknown-reference)."""
+    from pmo_lint.rules.catalog_view import explain_rule
+
+    click.echo(explain_rule(rule), nl=False)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="pmo-lint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("pmo-lint: aborted", err=True)
+        return 130
+    return int(rv) if isinstance(rv, int) else EXIT_OK

@@ -1,0 +1,153 @@
+"""Find the portfolio root and its YAML files without ever opening anything but regular files.
+
+A FIFO named ``x.yaml`` would block a naive ``open()`` forever, a symlink could read files outside
+the repository, and a directory named ``x.yaml`` would crash it: each becomes a finding instead.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from pmo_lint.errors import InputError
+from pmo_lint.loader.yamlio import INVALID_FILE, LIMIT, LoadProblem
+
+ROOT_MARKER = "pmo.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    rel: str  # posix path relative to the root
+    path: Path
+    problem: LoadProblem | None = None  # set when the file must not be read
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds ``pmo.yaml``."""
+    try:
+        here = start.resolve()
+    except OSError as exc:
+        raise InputError(f"cannot resolve path: {exc.strerror}", path=str(start)) from None
+    if not here.exists():
+        raise InputError("no such file or folder", path=str(start))
+    if here.is_file():
+        here = here.parent
+    probe = here
+    while True:
+        if (probe / ROOT_MARKER).is_file():
+            return probe
+        if probe.parent == probe:
+            raise InputError(
+                f"no {ROOT_MARKER} here or in any parent folder; run `pmo-lint init` to start a portfolio",
+                path=str(start),
+            )
+        probe = probe.parent
+
+
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    for pattern in patterns:
+        if fnmatchcase(rel, pattern):
+            return True
+        if pattern.endswith("/**") and (rel == pattern[:-3] or rel.startswith(pattern[:-2])):
+            return True
+        if pattern.startswith("**/") and fnmatchcase(rel, pattern[3:]):
+            return True
+    return False
+
+
+def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[SourceFile]:
+    """Every ``*.yaml``/``*.yml`` under ``root`` not excluded, sorted by path."""
+    root = root.resolve()
+    found: list[SourceFile] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            rel = folder.relative_to(root).as_posix()
+            found.append(SourceFile(rel, folder, LoadProblem(INVALID_FILE, f"cannot list folder: {exc.strerror}")))
+            continue
+        for entry in entries:
+            rel = Path(entry.path).relative_to(root).as_posix()
+            if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                continue  # .git, .github, .venv: never portfolio data
+            if _excluded(rel, exclude):
+                continue
+            is_yaml = entry.name.endswith(YAML_SUFFIXES)
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                if is_yaml:
+                    found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, f"cannot read: {exc.strerror}")))
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                problem = _check_symlink(Path(entry.path), root)
+                if problem is None and Path(entry.path).is_dir():
+                    continue  # symlinked folders are not followed (no loops, no escapes)
+                if is_yaml:
+                    found.append(SourceFile(rel, Path(entry.path), problem))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if is_yaml:
+                    found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, "is a folder, not a YAML file; rename it")))
+                stack.append(Path(entry.path))
+                continue
+            if not is_yaml:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, "is not a regular file (a FIFO, socket or device); it was not read")))
+                continue
+            found.append(SourceFile(rel, Path(entry.path)))
+        if len(found) > max_files:
+            raise InputError(f"more than {max_files} YAML files; raise limits.max-files if this is intended", path=str(root))
+    found.sort(key=lambda s: s.rel)
+    return found
+
+
+def _check_symlink(link: Path, root: Path) -> LoadProblem | None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return LoadProblem(INVALID_FILE, "is a broken or looping symbolic link")
+    if not target.is_relative_to(root):
+        return LoadProblem(INVALID_FILE, "is a symbolic link to a file outside the portfolio; it was not read")
+    if target.exists() and not target.is_file() and not target.is_dir():
+        return LoadProblem(INVALID_FILE, "links to something that is not a regular file; it was not read")
+    return None
+
+
+def read_source(src: SourceFile, max_bytes: int) -> bytes | LoadProblem:
+    """Read a regular file, refusing to block on anything else and bounding its size."""
+    # O_NONBLOCK: a FIFO swapped in after discovery must not block the run
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(src.path, flags)
+    except OSError as exc:
+        return LoadProblem(INVALID_FILE, f"cannot read: {exc.strerror}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return LoadProblem(INVALID_FILE, "is not a regular file; it was not read")
+        if st.st_size > max_bytes:
+            return LoadProblem(LIMIT, f"file has {st.st_size} bytes, over the limit of {max_bytes}")
+        chunks = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > max_bytes:
+            return LoadProblem(LIMIT, f"file grew past the limit of {max_bytes} bytes while being read")
+        return data
+    except OSError as exc:
+        return LoadProblem(INVALID_FILE, f"cannot read: {exc.strerror}")
+    finally:
+        os.close(fd)

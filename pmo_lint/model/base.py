@@ -1,0 +1,150 @@
+"""Shared building blocks of every kind: the envelope, references, dates, money.
+
+The models are the one source of truth: ``schemas/*.schema.json`` are generated from them.
+They are strict (no ``"12"`` for 12, no unknown keys) so that what passes here also passes the
+published schema an editor checks against, and the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic.alias_generators import to_camel
+
+from pmo_lint.model.names import API_VERSION, NAME_PATTERN, REF_PATTERN, SCHEMA_BASE_URL
+
+__all__ = ["API_VERSION", "SCHEMA_BASE_URL"]
+
+
+def _iso_date(value: Any) -> Any:
+    # YAML 1.2 has no timestamp type: dates arrive as strings and must be exactly YYYY-MM-DD.
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("use an ISO date, YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a calendar date") from None
+    return value
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=63)]
+Ref = Annotated[
+    str,
+    StringConstraints(pattern=REF_PATTERN, max_length=160),
+    Field(description="Reference `[kind:][namespace/]name`, e.g. `person:jdoe` or `risk:crm/r-007`."),
+]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Amount = Annotated[float, Field(ge=0)]
+SignedAmount = float
+Percent = Annotated[float, Field(ge=0, le=100)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code, e.g. EUR")]
+Period = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-(?:0[1-9]|1[0-2])$"),
+    Field(description="A month, YYYY-MM"),
+]
+
+
+def _repo_path(value: str) -> str:
+    if value.startswith("/") or ".." in value.split("/"):
+        raise ValueError("use a path relative to the portfolio root, without '..'")
+    return value
+
+
+RepoPath = Annotated[
+    str,
+    StringConstraints(pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*$", max_length=500),
+    AfterValidator(_repo_path),
+    # the published pattern says the same with a look-ahead, which pydantic's Rust regex lacks
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 500,
+            "pattern": r"^(?!/)(?!(?:.*/)?\.\.(?:/|$))[^\x00-\x1f]+$",
+            "description": "A path relative to the portfolio root; no '..' and not absolute",
+        }
+    ),
+]
+Rag = Literal["green", "amber", "red"]
+Role = Literal[
+    "pmo-director",
+    "project-manager",
+    "business-analyst",
+    "project-coordinator",
+    "technical-expert",
+    "support-staff",
+    "trainer",
+]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+
+class Record(BaseModel):
+    """Base of every model: strict, frozen, camelCase keys, unknown keys rejected."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        alias_generator=to_camel,
+        populate_by_name=False,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+    )
+
+
+class Link(Record):
+    url: Annotated[str, StringConstraints(max_length=2000)]
+    title: ShortText | None = None
+    type: ShortText | None = None
+
+
+class Metadata(Record):
+    name: Name
+    """Identity, unique per kind and namespace; lowercase words joined by '-'."""
+    namespace: Name | None = None
+    """For project-scoped kinds (Risk, ChangeRequest, StatusReport, Benefit): the project's name."""
+    title: ShortText | None = None
+    description: Text | None = None
+    labels: dict[Annotated[str, StringConstraints(max_length=120)], Annotated[str, StringConstraints(max_length=300)]] = {}
+    annotations: dict[Annotated[str, StringConstraints(max_length=120)], Text] = {}
+    tags: list[Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=63)]] = []
+    links: list[Link] = []
+
+
+class Money(Record):
+    amount: Amount
+    currency: Currency
+
+
+class Entity(Record):
+    """The envelope every file has, after Backstage's descriptor format."""
+
+    KIND: ClassVar[str] = ""
+    FOLDER: ClassVar[str] = ""  # path pattern of the file, see repository layout
+    NAMESPACED: ClassVar[bool] = False
+
+    api_version: Literal["pmo-lint/v1"] = Field(alias="apiVersion")
+    metadata: Metadata
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @property
+    def ref(self) -> str:
+        ns = f"{self.metadata.namespace}/" if self.metadata.namespace else ""
+        return f"{self.KIND.lower()}:{ns}{self.metadata.name}"
+
+    @property
+    def display(self) -> str:
+        return self.metadata.title or self.metadata.name

@@ -1,0 +1,89 @@
+"""The loaded portfolio: every valid entity with its file, indexed for lookups by reference."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pmo_lint.model.base import Entity
+from pmo_lint.model.kinds import PMOConfig
+from pmo_lint.model.refs import NAMESPACED_KINDS, ParsedRef, parse_ref
+
+E = TypeVar("E", bound=Entity)
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedEntity:
+    entity: Entity
+    path: str  # posix, relative to the portfolio root
+    data: dict[str, Any]  # the raw data as written (what CEL policies see)
+
+    @property
+    def kind(self) -> str:
+        return self.entity.KIND
+
+    @property
+    def ref(self) -> str:
+        return self.entity.ref
+
+
+def _key(kind: str, namespace: str | None, name: str) -> tuple[str, str, str]:
+    return (kind, (namespace or "").lower(), name.lower())
+
+
+@dataclass
+class Catalog:
+    entities: list[LoadedEntity] = field(default_factory=list)
+    _by_key: dict[tuple[str, str, str], list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
+    _by_kind: dict[str, list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, items: Iterable[LoadedEntity]) -> Catalog:
+        cat = cls()
+        for item in sorted(items, key=lambda i: i.path):
+            cat.entities.append(item)
+            md = item.entity.metadata
+            cat._by_key[_key(item.kind, md.namespace, md.name)].append(item)
+            cat._by_kind[item.kind].append(item)
+        return cat
+
+    def of_kind(self, kind: str) -> list[LoadedEntity]:
+        return self._by_kind.get(kind, [])
+
+    def typed(self, model: type[E]) -> Iterator[tuple[E, LoadedEntity]]:
+        for item in self._by_kind.get(model.KIND, []):
+            yield item.entity, item  # type: ignore[misc]
+
+    def duplicates(self) -> Iterator[list[LoadedEntity]]:
+        for items in self._by_key.values():
+            if len(items) > 1:
+                yield items
+
+    @property
+    def config(self) -> PMOConfig | None:
+        items = self._by_kind.get("PMOConfig", [])
+        return items[0].entity if items else None  # type: ignore[return-value]
+
+    def lookup(
+        self, ref: str | ParsedRef, *, kinds: tuple[str, ...], namespace: str | None = None
+    ) -> LoadedEntity | None:
+        """Resolve a reference. ``kinds[0]`` is the default kind; ``namespace`` the default
+        namespace for project-scoped kinds (the referring entity's project)."""
+        parsed = parse_ref(ref) if isinstance(ref, str) else ref
+        if parsed is None:
+            return None
+        candidates = (parsed.kind,) if parsed.kind else kinds
+        for kind in candidates:
+            if kind is None:
+                continue
+            ns = parsed.namespace if parsed.namespace else (namespace if kind in NAMESPACED_KINDS else None)
+            found = self._by_key.get(_key(kind, ns, parsed.name))
+            if found:
+                return found[0]
+        return None
+
+    def project_records(self, project: str, kind: str) -> list[LoadedEntity]:
+        """Risks, change requests, status reports or benefits of one project."""
+        return [e for e in self._by_kind.get(kind, []) if (e.entity.metadata.namespace or "") == project]

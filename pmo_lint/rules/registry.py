@@ -1,0 +1,26 @@
+"""The one explicit list of rules. ``rules``, ``explain``, the site and the engine read it."""
+
+from __future__ import annotations
+
+from pmo_lint.rules.base import Rule, RuleMeta
+from pmo_lint.rules.core import CORE_RULES, LOAD_RULES
+
+
+def builtin_rules() -> list[Rule]:
+    """Rules that run code over the catalog, in a fixed order."""
+    return list(CORE_RULES)
+
+
+def all_metas(rules: list[Rule] | None = None) -> list[RuleMeta]:
+    """Metadata of every rule, sorted by code: load problems first, then the rules."""
+    metas = list(LOAD_RULES) + [r.meta for r in (rules if rules is not None else builtin_rules())]
+    return sorted(metas, key=lambda m: m.code)
+
+
+def find_meta(key: str, metas: list[RuleMeta]) -> RuleMeta | None:
+    """Look a rule up by code (``PMO007``) or id (``unknown-reference``), ignoring case."""
+    lowered = key.strip().lower()
+    for meta in metas:
+        if meta.code.lower() == lowered or meta.id == lowered:
+            return meta
+    return None

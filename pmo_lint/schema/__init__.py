@@ -1,0 +1,1 @@
+"""JSON Schema: export from the models, and validation with located errors."""
