@@ -231,6 +231,21 @@ def explain(rule: str) -> int:
     return EXIT_OK
 
 
+# one line per sub-command module (each defines `command`); keep these modules import-light
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        cli.add_command(module.command)
+
+
+_register_commands()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="pmo-lint", standalone_mode=False)
