@@ -65,7 +65,9 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit.")
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit."
+)
 def cli() -> None:
     """pmo-lint: validate a PMO's portfolio-as-code and enforce its governance policies.
 
@@ -100,7 +102,13 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     help="Lowest severity that fails the run (default: error, or fail-on in the config).",
 )
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date that time-based rules use (default: today).")
-@click.option("--format", "formats", multiple=True, default=(), help="Output format: text or json; FORMAT=FILE writes to a file. Repeatable.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    default=(),
+    help="Output format: text or json; FORMAT=FILE writes to a file. Repeatable.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the per-file cache.")
 @traceback_option
 @handle_errors
@@ -124,7 +132,7 @@ def check(
     from pmo_lint.engine import RunOptions
 
     opts = RunOptions(
-        paths=paths or (Path("."),),
+        paths=paths or (Path(),),
         config_path=config_path,
         select=_split(select),
         ignore=_split(ignore),
@@ -163,7 +171,7 @@ def write_output(text: str, target: Path | None) -> None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+        tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UsageError(f"cannot write {target}: {exc.strerror}") from None
@@ -207,7 +215,9 @@ def schema_export(out_dir: Path, check_only: bool) -> int:
 
 
 @cli.command("rules")
-@click.option("--pack", help="Only rules of this pack (core, governance, strategic, tactical, operational, transformational).")
+@click.option(
+    "--pack", help="Only rules of this pack (core, governance, strategic, tactical, operational, transformational)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @traceback_option
 @handle_errors

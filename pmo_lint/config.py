@@ -15,7 +15,7 @@ from typing import Any
 
 from pmo_lint.diagnostics import Severity
 from pmo_lint.errors import ConfigError
-from pmo_lint.loader.yamlio import Limits, LoadProblem, parse_bytes
+from pmo_lint.loader.yamlio import DEFAULT_LIMITS, Limits, LoadProblem, parse_bytes
 
 CONFIG_NAMES = (".pmo-lint.yaml", ".pmo-lint.yml")
 
@@ -47,7 +47,7 @@ class Config:
     fail_on: Severity = Severity.ERROR
     policies: tuple[str, ...] = ()  # extra policy files or folders, relative to the config file
     extends: tuple[str, ...] = ()
-    limits: Limits = Limits()
+    limits: Limits = DEFAULT_LIMITS
     cache_dir: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)  # sections later features add (site, git…)
 
@@ -73,7 +73,8 @@ def parse_config(raw: Mapping[str, Any], source: str) -> Config:
             hint = f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(sorted(_KNOWN))}"
             raise ConfigError(f"unknown key {key!r}{hint}", path=source)
         if key in _LIST_KEYS:
-            cfg = replace(cfg, **{key.replace("-", "_"): _as_str_list(value, key, source)})
+            lists: dict[str, Any] = {key.replace("-", "_"): _as_str_list(value, key, source)}
+            cfg = replace(cfg, **lists)
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError("'severity' must map rule codes to error, warning or info", path=source)
@@ -84,7 +85,10 @@ def parse_config(raw: Mapping[str, Any], source: str) -> Config:
         elif key == "per-path-ignores":
             if not isinstance(value, dict):
                 raise ConfigError("'per-path-ignores' must map globs to lists of rule codes", path=source)
-            cfg = replace(cfg, per_path_ignores={str(k): _as_str_list(v, f"per-path-ignores.{k}", source) for k, v in value.items()})
+            cfg = replace(
+                cfg,
+                per_path_ignores={str(k): _as_str_list(v, f"per-path-ignores.{k}", source) for k, v in value.items()},
+            )
         elif key == "fail-on":
             try:
                 cfg = replace(cfg, fail_on=Severity.parse(str(value)))

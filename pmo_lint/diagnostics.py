@@ -126,7 +126,5 @@ class Result:
 
     def failing(self, threshold: Severity, *, new_only: bool = False) -> list[Diagnostic]:
         return [
-            d
-            for d in self.diagnostics
-            if d.severity >= threshold and (not new_only or d.baseline_state != "existing")
+            d for d in self.diagnostics if d.severity >= threshold and (not new_only or d.baseline_state != "existing")
         ]

@@ -30,7 +30,7 @@ _LOAD_META = {m.id: m for m in LOAD_RULES}
 
 @dataclass(frozen=True)
 class RunOptions:
-    paths: tuple[Path, ...] = (Path("."),)
+    paths: tuple[Path, ...] = (Path(),)
     config_path: Path | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -115,10 +115,8 @@ def is_enabled(meta: RuleMeta, config: Config, opts: RunOptions, enabled_packs: 
     select = opts.select or config.select
     ignore = tuple(config.ignore) + tuple(opts.ignore)
     extend = tuple(config.extend_select) + tuple(opts.extend_select)
-    if select:
-        on = any(matches(meta, s) for s in select)
-    else:
-        on = meta.pack in enabled_packs or meta.pack == "core"
+    # with no selection, the packs of the PMO types in pmo.yaml (and core) run
+    on = any(matches(meta, s) for s in select) if select else meta.pack in enabled_packs or meta.pack == "core"
     on = on or any(matches(meta, s) for s in extend)
     return on and not any(matches(meta, s) for s in ignore)
 
@@ -174,7 +172,9 @@ def stamp(meta: RuleMeta, finding: Finding, severity: Severity) -> Diagnostic:
     )
 
 
-def run_rules(rules: Iterable[Rule], ctx: RuleContext, enabled: Iterable[RuleMeta], severity: dict[str, Severity]) -> list[Diagnostic]:
+def run_rules(
+    rules: Iterable[Rule], ctx: RuleContext, enabled: Iterable[RuleMeta], severity: dict[str, Severity]
+) -> list[Diagnostic]:
     on = {m.code for m in enabled}
     out: list[Diagnostic] = []
     for rule in rules:
@@ -207,7 +207,7 @@ def _in_targets(rel: str, targets: list[str] | None) -> bool:
 
 
 def run(opts: RunOptions) -> Result:
-    paths = opts.paths or (Path("."),)
+    paths = opts.paths or (Path(),)
     root = find_root(paths[0])
     for p in paths[1:]:
         if find_root(p) != root:
@@ -217,13 +217,13 @@ def run(opts: RunOptions) -> Result:
     outcomes, sources = load_portfolio(root, config)
     catalog = Catalog.build(o.loaded for o in outcomes if o.loaded is not None)
     pmo = catalog.config
-    enabled_packs = set(pmo.spec.pmo_types) if pmo else set()
+    enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()
     rules = builtin_rules()
     metas = all_metas(rules)
-    severity = {**{k: v for k, v in config.severity.items()}}
+    severity: dict[str, Severity] = dict(config.severity)
     if pmo:
-        for key, level in pmo.spec.severity.items():
-            severity.setdefault(key, Severity.parse(level))
+        for key, label in pmo.spec.severity.items():
+            severity.setdefault(key, Severity.parse(label))
     enabled = [m for m in metas if is_enabled(m, config, opts, enabled_packs)]
     enabled_codes = {m.code for m in enabled}
 
@@ -231,7 +231,7 @@ def run(opts: RunOptions) -> Result:
     for o in outcomes:
         for d in o.diagnostics:
             if d.code in enabled_codes:
-                level = severity.get(d.code) or severity.get(d.rule)
+                level: Severity | None = severity.get(d.code) or severity.get(d.rule)
                 diags.append(d.replace(severity=level) if level and _LOAD_META[d.rule].can_disable else d)
     ctx = RuleContext(catalog=catalog, as_of=as_of, files=frozenset(_all_files(root, sources)))
     diags.extend(run_rules(rules, ctx, enabled, severity))

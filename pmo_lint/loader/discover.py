@@ -83,7 +83,9 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 if is_yaml:
-                    found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, f"cannot read: {exc.strerror}")))
+                    found.append(
+                        SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, f"cannot read: {exc.strerror}"))
+                    )
                 continue
             if stat.S_ISLNK(st.st_mode):
                 problem = _check_symlink(Path(entry.path), root)
@@ -94,17 +96,29 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if is_yaml:
-                    found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, "is a folder, not a YAML file; rename it")))
+                    found.append(
+                        SourceFile(
+                            rel, Path(entry.path), LoadProblem(INVALID_FILE, "is a folder, not a YAML file; rename it")
+                        )
+                    )
                 stack.append(Path(entry.path))
                 continue
             if not is_yaml:
                 continue
             if not stat.S_ISREG(st.st_mode):
-                found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, "is not a regular file (a FIFO, socket or device); it was not read")))
+                found.append(
+                    SourceFile(
+                        rel,
+                        Path(entry.path),
+                        LoadProblem(INVALID_FILE, "is not a regular file (a FIFO, socket or device); it was not read"),
+                    )
+                )
                 continue
             found.append(SourceFile(rel, Path(entry.path)))
         if len(found) > max_files:
-            raise InputError(f"more than {max_files} YAML files; raise limits.max-files if this is intended", path=str(root))
+            raise InputError(
+                f"more than {max_files} YAML files; raise limits.max-files if this is intended", path=str(root)
+            )
     found.sort(key=lambda s: s.rel)
     return found
 

@@ -24,12 +24,13 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from pmo_lint.diagnostics import DataPath
+
+_Parser: Any
 try:  # the C extension ships in PyYAML's wheels; the pure parser is a slow but correct fallback
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the wheel
     from yaml import Loader as _Parser
-
-from pmo_lint.diagnostics import DataPath
 
 # rule ids of load problems; they cannot be ignored: a file not understood never passes
 SYNTAX = "syntax"
@@ -173,9 +174,8 @@ def _resolve_tagged(tag: str, text: str, limits: Limits, line: int, col: int) ->
             return None
         if name == "bool" and (text in _TRUE or text in _FALSE):
             return text in _TRUE
-        if name == "int":
-            if _INT10.match(text) or _INT8.match(text) or _INT16.match(text):
-                return _int_value(text, limits, line, col)
+        if name == "int" and (_INT10.match(text) or _INT8.match(text) or _INT16.match(text)):
+            return _int_value(text, limits, line, col)
         if name == "float":
             value = _resolve_plain(text, limits, line, col)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -186,7 +186,7 @@ def _resolve_tagged(tag: str, text: str, limits: Limits, line: int, col: int) ->
 
 
 class _Frame:
-    __slots__ = ("container", "path", "is_map", "key", "key_pos", "anchor", "start", "start_pos")
+    __slots__ = ("anchor", "container", "is_map", "key", "key_pos", "path", "start", "start_pos")
 
     def __init__(self, container: Any, path: DataPath, is_map: bool, anchor: str | None, start: int) -> None:
         self.container = container
@@ -283,7 +283,7 @@ def parse_bytes(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadedDocument |
     return parse_text(text, limits)
 
 
-def _build(text: str, limits: Limits) -> LoadedDocument:  # noqa: C901 - one flat event loop reads best
+def _build(text: str, limits: Limits) -> LoadedDocument:
     parser = _Parser(text)
     positions: dict[DataPath, Position] = {}
     anchors: dict[str, tuple[Any, int]] = {}
@@ -346,6 +346,7 @@ def _build(text: str, limits: Limits) -> LoadedDocument:  # noqa: C901 - one fla
             return (*top.path, top.key)
         return (*top.path, len(top.container))
 
+    mark: Any  # PyYAML's C and pure marks differ in type, not in shape
     while True:
         event = parser.get_event()
         if isinstance(event, ev.ScalarEvent):
@@ -355,22 +356,25 @@ def _build(text: str, limits: Limits) -> LoadedDocument:  # noqa: C901 - one fla
             if tag is None:
                 if event.implicit[0]:  # plain scalar: resolve by the core schema
                     value = _resolve_plain(event.value, limits, line, col)
-                    if isinstance(value, str) and _YAML11.match(value) and stack:
-                        notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, child_path()))
-                    elif isinstance(value, (int, float)) and not isinstance(value, bool) and _YAML11.match(event.value):
+                    # the raw text a YAML 1.1 reader would turn into a bool, octal or short float
+                    if stack and _YAML11.match(event.value) and not isinstance(value, bool):
                         notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, child_path()))
                 else:
                     value = event.value
             elif tag in _SCALAR_TAGS:
                 value = _resolve_tagged(tag, event.value, limits, line, col)
             else:
-                raise _Abort(LoadProblem(SYNTAX, f"tag {tag!r} is not allowed; pmo-lint reads plain data only", line, col))
+                raise _Abort(
+                    LoadProblem(SYNTAX, f"tag {tag!r} is not allowed; pmo-lint reads plain data only", line, col)
+                )
             place(value, line, col, 1, event.anchor)
         elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
             mark = event.start_mark
             line, col = mark.line + 1, mark.column + 1
             if event.tag is not None and event.tag not in _COLLECTION_TAGS and event.tag != "!":
-                raise _Abort(LoadProblem(SYNTAX, f"tag {event.tag!r} is not allowed; pmo-lint reads plain data only", line, col))
+                raise _Abort(
+                    LoadProblem(SYNTAX, f"tag {event.tag!r} is not allowed; pmo-lint reads plain data only", line, col)
+                )
             if len(stack) >= limits.max_depth:
                 raise _Abort(LoadProblem(LIMIT, f"nesting deeper than {limits.max_depth} levels", line, col))
             path = child_path() if stack else ()
@@ -389,7 +393,9 @@ def _build(text: str, limits: Limits) -> LoadedDocument:  # noqa: C901 - one fla
             line, col = mark.line + 1, mark.column + 1
             target = anchors.get(event.anchor) if event.anchor is not None else None
             if target is None:
-                raise _Abort(LoadProblem(SYNTAX, f"alias *{event.anchor} refers to no anchor defined before it", line, col))
+                raise _Abort(
+                    LoadProblem(SYNTAX, f"alias *{event.anchor} refers to no anchor defined before it", line, col)
+                )
             place(target[0], line, col, target[1], None)
         elif isinstance(event, ev.DocumentStartEvent):
             documents += 1
@@ -406,11 +412,16 @@ def _build(text: str, limits: Limits) -> LoadedDocument:  # noqa: C901 - one fla
         elif isinstance(event, ev.StreamEndEvent):
             break
     if root is _NO_KEY or root is None:
-        raise _Abort(LoadProblem(INVALID_FILE, "file is empty; it must hold one mapping (apiVersion, kind, metadata, spec)"))
+        raise _Abort(
+            LoadProblem(INVALID_FILE, "file is empty; it must hold one mapping (apiVersion, kind, metadata, spec)")
+        )
     if not isinstance(root, dict):
         shown = "a list" if isinstance(root, list) else f"a single value ({type(root).__name__})"
-        raise _Abort(LoadProblem(INVALID_FILE, f"top level is {shown}; it must be a mapping with apiVersion, kind, metadata and spec"))
+        raise _Abort(
+            LoadProblem(
+                INVALID_FILE, f"top level is {shown}; it must be a mapping with apiVersion, kind, metadata and spec"
+            )
+        )
     if _BIDI.search(text) or _INVISIBLE.search(text):
         notes.extend(_unicode_notes(text))
     return LoadedDocument(root, positions, notes)
-

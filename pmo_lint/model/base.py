@@ -115,7 +115,9 @@ class Metadata(Record):
     """For project-scoped kinds (Risk, ChangeRequest, StatusReport, Benefit): the project's name."""
     title: ShortText | None = None
     description: Text | None = None
-    labels: dict[Annotated[str, StringConstraints(max_length=120)], Annotated[str, StringConstraints(max_length=300)]] = {}
+    labels: dict[
+        Annotated[str, StringConstraints(max_length=120)], Annotated[str, StringConstraints(max_length=300)]
+    ] = {}
     annotations: dict[Annotated[str, StringConstraints(max_length=120)], Text] = {}
     tags: list[Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=63)]] = []
     links: list[Link] = []

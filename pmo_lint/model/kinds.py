@@ -158,6 +158,8 @@ class PMOConfigSpec(Record):
 
 
 class PMOConfig(Entity):
+    """The PMO's configuration: PMO types, lifecycle, gates, scales, thresholds, scoring, approvals, cadences."""
+
     KIND: ClassVar[str] = "PMOConfig"
     FOLDER: ClassVar[str] = "pmo.yaml"
     kind: Literal["PMOConfig"]
@@ -191,6 +193,8 @@ class StrategicGoalSpec(Record):
 
 
 class StrategicGoal(Entity):
+    """A strategic goal or objective, with key results; goals form a hierarchy through `parent`."""
+
     KIND: ClassVar[str] = "StrategicGoal"
     FOLDER: ClassVar[str] = "strategy/goals/{name}.yaml"
     kind: Literal["StrategicGoal"]
@@ -216,6 +220,8 @@ class PortfolioSpec(Record):
 
 
 class Portfolio(Entity):
+    """A portfolio: a budget envelope per fiscal year and allocation targets for the projects in it."""
+
     KIND: ClassVar[str] = "Portfolio"
     FOLDER: ClassVar[str] = "portfolios/{name}.yaml"
     kind: Literal["Portfolio"]
@@ -231,6 +237,8 @@ class ProgramSpec(Record):
 
 
 class Program(Entity):
+    """A program grouping related projects that together deliver benefits."""
+
     KIND: ClassVar[str] = "Program"
     FOLDER: ClassVar[str] = "programs/{name}.yaml"
     kind: Literal["Program"]
@@ -359,7 +367,9 @@ class Baseline(Record):
     id: Id
     name: ShortText | None = None
     date: IsoDate
-    approved_by: Annotated[str, StringConstraints(pattern=r"^(?:gate:[A-Za-z0-9_.-]+|(?:changerequest|cr):[a-z0-9-]+(?:/[a-z0-9-]+)?)$")]
+    approved_by: Annotated[
+        str, StringConstraints(pattern=r"^(?:gate:[A-Za-z0-9_.-]+|(?:changerequest|cr):[a-z0-9-]+(?:/[a-z0-9-]+)?)$")
+    ]
     """The gate (`gate:G2`) or change request (`changerequest:cr-004`) that approved it."""
     schedule: BaselineSchedule
     budget: BaselineBudget
@@ -447,6 +457,8 @@ class ProjectSpec(Record):
 
 
 class Project(Entity):
+    """A project: lifecycle and gate decisions, alignment, budget, baselines, milestones, scope, stakeholders."""
+
     KIND: ClassVar[str] = "Project"
     FOLDER: ClassVar[str] = "projects/{name}/project.yaml"
     kind: Literal["Project"]
@@ -495,6 +507,8 @@ class PersonSpec(Record):
 
 
 class Person(Entity):
+    """A person: contact, PMO roles, team membership, capacity, availability and trainings."""
+
     KIND: ClassVar[str] = "Person"
     FOLDER: ClassVar[str] = "people/{name}.yaml"
     kind: Literal["Person"]
@@ -509,6 +523,8 @@ class TeamSpec(Record):
 
 
 class Team(Entity):
+    """A team or other group of people."""
+
     KIND: ClassVar[str] = "Team"
     FOLDER: ClassVar[str] = "teams/{name}.yaml"
     kind: Literal["Team"]
@@ -537,6 +553,8 @@ class AllocationSpec(Record):
 
 
 class Allocation(Entity):
+    """One person's assignments to projects for one year, with load per period."""
+
     KIND: ClassVar[str] = "Allocation"
     FOLDER: ClassVar[str] = "allocations/{year}/{name}.yaml"
     kind: Literal["Allocation"]
@@ -551,7 +569,9 @@ class ScalePoint(Record):
 
 class RiskSpec(Record):
     type: Literal["threat", "opportunity"] = "threat"
-    category: Literal["technical", "schedule", "cost", "resource", "scope", "quality", "external", "regulatory", "organizational"]
+    category: Literal[
+        "technical", "schedule", "cost", "resource", "scope", "quality", "external", "regulatory", "organizational"
+    ]
     description: Text | None = None
     cause: Text | None = None
     effect: Text | None = None
@@ -560,7 +580,9 @@ class RiskSpec(Record):
     impact_areas: list[Literal["scope", "quality", "schedule", "cost"]] = []
     owner: Ref | None = None
     assigned_to: Ref | None = None
-    response: Literal["avoid", "mitigate", "transfer", "accept", "escalate", "exploit", "enhance", "share"] | None = None
+    response: Literal["avoid", "mitigate", "transfer", "accept", "escalate", "exploit", "enhance", "share"] | None = (
+        None
+    )
     mitigation_plan: Text | None = None
     contingency_plan: Text | None = None
     trigger: Text | None = None
@@ -574,6 +596,8 @@ class RiskSpec(Record):
 
 
 class Risk(Entity):
+    """A risk (threat or opportunity) of one project: probability, impact, owner and response."""
+
     KIND: ClassVar[str] = "Risk"
     FOLDER: ClassVar[str] = "projects/{namespace}/risks/{name}.yaml"
     NAMESPACED: ClassVar[bool] = True
@@ -622,6 +646,8 @@ class ChangeRequestSpec(Record):
 
 
 class ChangeRequest(Entity):
+    """A change request to a project's scope, schedule, cost or resources, with its delta and approvals."""
+
     KIND: ClassVar[str] = "ChangeRequest"
     FOLDER: ClassVar[str] = "projects/{namespace}/changes/{name}.yaml"
     NAMESPACED: ClassVar[bool] = True
@@ -664,6 +690,8 @@ class StatusReportSpec(Record):
 
 
 class StatusReport(Entity):
+    """A dated status report of one project: RAG health in five dimensions, narrative and EVM inputs."""
+
     KIND: ClassVar[str] = "StatusReport"
     FOLDER: ClassVar[str] = "projects/{namespace}/status/{name}.yaml"
     NAMESPACED: ClassVar[bool] = True
@@ -690,6 +718,8 @@ class BenefitSpec(Record):
 
 
 class Benefit(Entity):
+    """A benefit a project or program is expected to deliver, with its KPI, baseline, target and actuals."""
+
     KIND: ClassVar[str] = "Benefit"
     FOLDER: ClassVar[str] = "projects/{namespace}/benefits/{name}.yaml"
     NAMESPACED: ClassVar[bool] = True
@@ -708,6 +738,8 @@ class WaiverSpec(Record):
 
 
 class Waiver(Entity):
+    """A justified, approved and time-limited exemption of targets from one check."""
+
     KIND: ClassVar[str] = "Waiver"
     FOLDER: ClassVar[str] = "waivers/{name}.yaml"
     kind: Literal["Waiver"]

@@ -34,7 +34,8 @@ def summary(result: Result) -> str:
     if total == 0:
         return f"All checks passed: {files}, as of {result.as_of.isoformat()}{hidden}."
     parts = ", ".join(f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items() if n)
-    return f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {files}, as of {result.as_of.isoformat()}{hidden}."
+    found = f"Found {total} finding{'s' if total != 1 else ''} ({parts})"
+    return f"{found} in {files}, as of {result.as_of.isoformat()}{hidden}."
 
 
 def render(result: Result) -> str:

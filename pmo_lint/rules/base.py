@@ -66,7 +66,8 @@ class RuleContext:
 
 
 class Rule(Protocol):
-    meta: RuleMeta
+    @property
+    def meta(self) -> RuleMeta: ...
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]: ...
 

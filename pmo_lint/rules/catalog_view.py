@@ -18,7 +18,14 @@ def list_rules(pack: str | None, fmt: str) -> str:
         metas = [m for m in metas if m.pack == pack]
     if fmt == "json":
         rows = [
-            {"code": m.code, "id": m.id, "pack": m.pack, "severity": m.severity.label, "title": m.title, "fixable": m.fixable}
+            {
+                "code": m.code,
+                "id": m.id,
+                "pack": m.pack,
+                "severity": m.severity.label,
+                "title": m.title,
+                "fixable": m.fixable,
+            }
             for m in metas
         ]
         return json.dumps(rows, indent=2) + "\n"

@@ -102,7 +102,7 @@ SUSPICIOUS_UNICODE = RuleMeta(
         "space and joiners, soft hyphen) anywhere in a file.",
         why="They make a name or an approval read differently from what it is (Trojan Source, CVE-2021-42574) "
         "or make two different names look identical.",
-        example=_ENVELOPE + "kind: Person\nmetadata:\n  name: jdoe\n  title: \"Jo\u200bDoe\"\n",
+        example=_ENVELOPE + 'kind: Person\nmetadata:\n  name: jdoe\n  title: "Jo\u200bDoe"\n',
         use_instead=_ENVELOPE + "kind: Person\nmetadata:\n  name: jdoe\n  title: Jo Doe\n",
     ),
 )
@@ -118,7 +118,7 @@ YAML11 = RuleMeta(
         why="pmo-lint reads YAML 1.2, but many other tools (PyYAML, older editors, CI systems) read YAML 1.1: "
         "the same file would mean something else to them. Quote the value to say what you mean.",
         example=_ENVELOPE + "kind: Person\nmetadata:\n  name: jdoe\n  labels:\n    country: NO\n",
-        use_instead=_ENVELOPE + "kind: Person\nmetadata:\n  name: jdoe\n  labels:\n    country: \"NO\"\n",
+        use_instead=_ENVELOPE + 'kind: Person\nmetadata:\n  name: jdoe\n  labels:\n    country: "NO"\n',
     ),
 )
 
@@ -146,7 +146,9 @@ def _path_identity(ctx: RuleContext) -> Iterator[Finding]:
             )
             continue
         if not entity.NAMESPACED and md.namespace:
-            yield Finding(f"a {entity.KIND} has no namespace; remove metadata.namespace", item, ("metadata", "namespace"))
+            yield Finding(
+                f"a {entity.KIND} has no namespace; remove metadata.namespace", item, ("metadata", "namespace")
+            )
             continue
         expected = _expected_paths(entity)
         if item.path not in expected:
@@ -194,7 +196,11 @@ def _references(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             if cat.lookup(parsed, kinds=field.kinds, namespace=ns) is None:
                 what = " or ".join(k for k in ((parsed.kind,) if parsed.kind else field.kinds))
-                yield Finding(f"{text!r} does not resolve: no {what} named {parsed.name!r}; create it or fix the reference", item, path)
+                yield Finding(
+                    f"{text!r} does not resolve: no {what} named {parsed.name!r}; create it or fix the reference",
+                    item,
+                    path,
+                )
 
 
 def _cycles(ctx: RuleContext) -> Iterator[Finding]:
@@ -221,16 +227,18 @@ def _cycles(ctx: RuleContext) -> Iterator[Finding]:
                         if not reported & {c.ref for c in loop}:
                             reported.update(c.ref for c in loop)
                             names = " -> ".join(c.entity.metadata.name for c in [*loop, target])
-                            yield Finding(f"{kind} {key} chain loops: {names}; a hierarchy must end at a root", item, ("spec", key))
+                            yield Finding(
+                                f"{kind} {key} chain loops: {names}; a hierarchy must end at a root",
+                                item,
+                                ("spec", key),
+                            )
                         break
                     seen.add(target.ref)
                     chain.append(target)
                     current = target
 
 
-_REF_EXAMPLE = _ENVELOPE + (
-    "kind: Program\nmetadata:\n  name: digital\nspec:\n  owner: person:nobody\n"
-)
+_REF_EXAMPLE = _ENVELOPE + ("kind: Program\nmetadata:\n  name: digital\nspec:\n  owner: person:nobody\n")
 _REF_FIXED = _ENVELOPE + "kind: Program\nmetadata:\n  name: digital\nspec:\n  owner: person:pat-director\n"
 
 PATH_IDENTITY = FunctionRule(
@@ -247,7 +255,8 @@ PATH_IDENTITY = FunctionRule(
             "`metadata.namespace` to their project; status reports are named by their report date.",
             why="Reviewers and tools find an entity from its name alone, and a copied file whose name was not "
             "changed is caught before it shadows the original.",
-            example=_ENVELOPE + "kind: Program\nmetadata:\n  name: digital-workplace\nspec:\n  owner: person:pat-director\n",
+            example=_ENVELOPE
+            + "kind: Program\nmetadata:\n  name: digital-workplace\nspec:\n  owner: person:pat-director\n",
             use_instead=_REF_FIXED,
         ),
     ),
@@ -266,7 +275,8 @@ UNIQUE_NAMES = FunctionRule(
             why="References must point to exactly one thing; two projects named alike split their history.",
             example=_ENVELOPE + "kind: Person\nmetadata:\n  name: Pat-Director\nspec:\n  profile: {displayName: Pat}\n"
             "  roles: [pmo-director]\n",
-            use_instead=_ENVELOPE + "kind: Person\nmetadata:\n  name: pat-deputy\nspec:\n  profile: {displayName: Pat}\n"
+            use_instead=_ENVELOPE
+            + "kind: Person\nmetadata:\n  name: pat-deputy\nspec:\n  profile: {displayName: Pat}\n"
             "  roles: [pmo-director]\n",
         ),
     ),
@@ -304,7 +314,8 @@ CYCLES = FunctionRule(
             why="A loop makes roll-ups (goal contribution, team capacity) count forever or not at all.",
             example=_ENVELOPE + "kind: StrategicGoal\nmetadata:\n  name: grow\nspec:\n  owner: person:pat-director\n"
             "  parent: grow\n",
-            use_instead=_ENVELOPE + "kind: StrategicGoal\nmetadata:\n  name: grow\nspec:\n  owner: person:pat-director\n",
+            use_instead=_ENVELOPE
+            + "kind: StrategicGoal\nmetadata:\n  name: grow\nspec:\n  owner: person:pat-director\n",
         ),
     ),
     _cycles,

@@ -8,7 +8,8 @@ from pmo_lint.rules.core import CORE_RULES, LOAD_RULES
 
 def builtin_rules() -> list[Rule]:
     """Rules that run code over the catalog, in a fixed order."""
-    return list(CORE_RULES)
+    rules: list[Rule] = list(CORE_RULES)
+    return rules
 
 
 def all_metas(rules: list[Rule] | None = None) -> list[RuleMeta]:

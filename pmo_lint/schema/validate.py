@@ -35,7 +35,7 @@ class SchemaProblem:
 def _validator(kind: str) -> jsonschema.protocols.Validator:
     schema = kind_schema(KIND_BY_NAME[kind])
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[call-arg]
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def _shown(value: Any) -> str:
@@ -56,40 +56,44 @@ _TYPE_WORDS = {
 
 def _message(error: ValidationError) -> Iterator[SchemaProblem]:
     path: DataPath = tuple(error.absolute_path)
-    v = error.validator
-    if v == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        for key in sorted(k for k in error.instance if k not in error.schema.get("properties", {})):
+    # jsonschema types these as unions with Unset; on a produced error they are plain values
+    v: Any = error.validator
+    wanted_value: Any = error.validator_value
+    schema: Any = error.schema
+    instance: Any = error.instance
+    if v == "additionalProperties" and isinstance(instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        for key in sorted(k for k in instance if k not in schema.get("properties", {})):
             near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"; did you mean {near[0]!r}?" if near else f"; allowed here: {', '.join(allowed)}"
             yield SchemaProblem((*path, key), f"unknown key {key!r}{hint}", at_key=True)
         return
     if v == "required":
-        missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+        missing = [k for k in wanted_value if isinstance(instance, dict) and k not in instance]
         for key in missing:
             yield SchemaProblem(path, f"missing required key {key!r}", at_key=bool(path))
         return
     if v == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
-        yield SchemaProblem(path, f"expected {words}, got {_shown(error.instance)}")
+        wanted = wanted_value if isinstance(wanted_value, list) else [wanted_value]
+        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
+        yield SchemaProblem(path, f"expected {words}, got {_shown(instance)}")
         return
     if v == "enum":
-        options = ", ".join(str(o) for o in error.validator_value)
-        near = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1)
+        options = ", ".join(str(o) for o in wanted_value)
+        near = difflib.get_close_matches(str(instance), [str(o) for o in wanted_value], n=1)
         hint = f"; did you mean {near[0]!r}?" if near else ""
-        yield SchemaProblem(path, f"{_shown(error.instance)} is not one of: {options}{hint}")
+        yield SchemaProblem(path, f"{_shown(instance)} is not one of: {options}{hint}")
         return
     if v == "const":
-        yield SchemaProblem(path, f"{_shown(error.instance)} must be {error.validator_value!r}")
+        yield SchemaProblem(path, f"{_shown(instance)} must be {wanted_value!r}")
         return
-    if v == "format" and error.validator_value == "date":
-        yield SchemaProblem(path, f"{_shown(error.instance)} is not a calendar date (YYYY-MM-DD)")
+    if v == "format" and wanted_value == "date":
+        yield SchemaProblem(path, f"{_shown(instance)} is not a calendar date (YYYY-MM-DD)")
         return
     if v == "pattern":
-        desc = error.schema.get("description")
-        tail = f" ({desc})" if desc else f" (pattern {error.validator_value})"
-        yield SchemaProblem(path, f"{_shown(error.instance)} is not valid here{tail}")
+        desc = schema.get("description")
+        tail = f" ({desc})" if desc else f" (pattern {wanted_value})"
+        yield SchemaProblem(path, f"{_shown(instance)} is not valid here{tail}")
         return
     yield SchemaProblem(path, error.message if len(error.message) < 300 else error.message[:297] + "...")
 
@@ -109,10 +113,9 @@ def _pydantic_problems(exc: pydantic.ValidationError, data: Any) -> list[SchemaP
         path: list[str | int] = []
         node = data
         for part in err["loc"]:
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-                path.append(part)
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            in_map = isinstance(node, dict) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if in_map or in_list:
                 node = node[part]
                 path.append(part)
         extra = err["type"] == "extra_forbidden"
