@@ -214,7 +214,9 @@ def run(opts: RunOptions) -> Result:
             raise UsageError(f"{p} belongs to another portfolio than {paths[0]}")
     config = load_config(root, opts.config_path)
     as_of = opts.as_of or dt.date.today()
-    outcomes, sources = load_portfolio(root, config)
+    # PR mode and history (gitmode.py) hand in a revision read from git, or the head they already loaded
+    load = opts.extra.get("load")
+    outcomes, sources = load(root, config) if callable(load) else load_portfolio(root, config)
     catalog = Catalog.build(o.loaded for o in outcomes if o.loaded is not None)
     pmo = catalog.config
     enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()
@@ -233,14 +235,21 @@ def run(opts: RunOptions) -> Result:
             if d.code in enabled_codes:
                 level: Severity | None = severity.get(d.code) or severity.get(d.rule)
                 diags.append(d.replace(severity=level) if level and _LOAD_META[d.rule].can_disable else d)
-    ctx = RuleContext(catalog=catalog, as_of=as_of, files=frozenset(_all_files(root, sources)))
+    files = opts.extra.get("files")
+    ctx = RuleContext(
+        catalog=catalog,
+        as_of=as_of,
+        files=files if isinstance(files, frozenset) else frozenset(_all_files(root, sources)),
+        extra=dict(opts.extra.get("context") or {}),  # type: ignore[call-overload]
+    )
     diags.extend(run_rules(rules, ctx, enabled, severity))
 
     by_code = {m.code: m for m in metas}
     diags = [d for d in diags if not _ignored_for_path(by_code[d.code], d.path, config)]
     targets = _targets(paths, root)
     diags = [d for d in diags if _in_targets(d.path, targets)]
-    diags = _locate(diags, root, config.limits)
+    if opts.extra.get("locate", True):  # a base revision's findings are matched by fingerprint only
+        diags = _locate(diags, root, config.limits)
     files_checked = len(sources) if targets is None else sum(1 for s in sources if _in_targets(s.rel, targets))
     return Result(
         root=str(root),
