@@ -1,0 +1,486 @@
+"""The per-kind fact maps of the policy contract (``.dev/POLICY-FORMAT.md``), computed once per run.
+
+Everything is indexed in one pass (records by project, projects by portfolio, program and goal),
+so the whole computation is linear in the number of entities. Numbers are floats, dates ISO
+strings, absent values None: the maps go straight into CEL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pmo_lint.facts.allocation import Interval, monthly_peak_load, over_allocated, percent_of_capacity
+from pmo_lint.facts.dates import fiscal_year
+from pmo_lint.facts.evm import compute_evm
+from pmo_lint.facts.priority import ranks, weighted_score, wsjf_score
+from pmo_lint.facts.risk import is_escalated, risk_rank, risk_score
+
+if TYPE_CHECKING:
+    from pmo_lint.model.catalog import Catalog, LoadedEntity
+    from pmo_lint.model.kinds import (
+        Benefit,
+        ChangeRequest,
+        PMOConfigSpec,
+        Project,
+        Risk,
+        StatusReport,
+    )
+
+DIMENSIONS = ("overall", "schedule", "cost", "resources", "scope")
+OPEN_RISK_STATES = frozenset({"open", "monitoring"})
+CLOSING_PHASES = frozenset({"closing", "closed"})
+DOCUMENT_KEYS = ("charter", "businessCase", "closureReport", "lessonsLearned")
+
+
+@dataclass
+class Facts:
+    """Facts of every entity, keyed by its file, plus the PMO configuration as CEL sees it.
+
+    Not frozen: the maturity level of projects is filled in after the rules it depends on ran.
+    """
+
+    as_of: dt.date
+    config: dict[str, Any] = field(default_factory=dict)
+    by_path: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def of(self, item: LoadedEntity) -> dict[str, Any]:
+        return self.by_path.get(item.path, {})
+
+
+def _days(a: dt.date, b: dt.date) -> float:
+    return float((b - a).days)
+
+
+def pointer_present(data: Any, pointer: str) -> bool:
+    """Whether a JSON pointer (``/spec/budget/bac``) names a value that is set (not null or empty)."""
+    node = data
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            if part not in node:
+                return False
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return node is not None and node != "" and node != [] and node != {}
+
+
+class _Builder:
+    def __init__(self, catalog: Catalog, as_of: dt.date, files: frozenset[str]) -> None:
+        self.cat = catalog
+        self.as_of = as_of
+        self.files = files
+        pmo = catalog.config
+        self.spec: PMOConfigSpec | None = pmo.spec if pmo is not None else None
+        self.records: dict[tuple[str, str], list[LoadedEntity]] = defaultdict(list)
+        for kind in ("Risk", "ChangeRequest", "StatusReport", "Benefit"):
+            for item in catalog.of_kind(kind):
+                self.records[(kind, item.entity.metadata.namespace or "")].append(item)
+        self.out: dict[str, dict[str, Any]] = {}
+
+    # -- configuration lookups ------------------------------------------------------------------
+    def _scales(self) -> tuple[dict[str, int], dict[str, int]]:
+        if self.spec is None:
+            return {}, {}
+        return (
+            {lv.id: lv.value for lv in self.spec.scales.probability},
+            {lv.id: lv.value for lv in self.spec.scales.impact},
+        )
+
+    def _ranks(self) -> list[tuple[str, int]]:
+        return [(r.id, r.min_score) for r in self.spec.risk_matrix.ranks] if self.spec else []
+
+    # -- kinds ------------------------------------------------------------------------------------
+    def risks(self) -> None:
+        prob, impact = self._scales()
+        ranks_ = self._ranks()
+        escalation = self.spec.risk_matrix.escalation_score if self.spec else 10**9
+        for item in self.cat.of_kind("Risk"):
+            risk: Risk = item.entity  # type: ignore[assignment]
+            s = risk.spec
+            score = risk_score(s.probability, s.impact, prob, impact)
+            reviewed = s.review_date or s.identified_date
+            self.out[item.path] = {
+                "score": score,
+                "rank": risk_rank(score, ranks_),
+                "escalated": is_escalated(score, escalation),
+                "open": s.state in OPEN_RISK_STATES,
+                "reviewAgeDays": _days(reviewed, self.as_of),
+            }
+
+    def status_reports(self) -> dict[str, LoadedEntity]:
+        """Facts of each report; returns the latest report (dated on or before the as-of date) per project."""
+        latest: dict[str, LoadedEntity] = {}
+        for item in self.cat.of_kind("StatusReport"):
+            report: StatusReport = item.entity  # type: ignore[assignment]
+            ns = report.metadata.namespace or ""
+            date = report.spec.report_date
+            self.out[item.path] = {"ageDays": _days(date, self.as_of), "isLatest": False}
+            if date > self.as_of:
+                continue  # written after the as-of date: not known yet on that day
+            best = latest.get(ns)
+            if best is None or (date, item.path) > (best.entity.spec.report_date, best.path):  # type: ignore[attr-defined]
+                latest[ns] = item
+        for item in latest.values():
+            self.out[item.path]["isLatest"] = True
+        return latest
+
+    def change_requests(self, bac_by_project: dict[str, float | None]) -> None:
+        rules = self.spec.approval_matrix if self.spec else []
+        for item in self.cat.of_kind("ChangeRequest"):
+            cr: ChangeRequest = item.entity  # type: ignore[assignment]
+            s = cr.spec
+            ns = cr.metadata.namespace or ""
+            project = self.cat.lookup(ns, kinds=("Project",)) if ns else None
+            baselines = {b.id for b in project.entity.spec.baselines} if project else set()  # type: ignore[attr-defined]
+            bac = bac_by_project.get(ns)
+            required: list[str] = []
+            for rule in rules:
+                when = rule.when
+                if when.gate is not None or when.category in ("gate", "waiver"):
+                    continue
+                if when.category is not None and when.category not in s.category:
+                    continue
+                if when.budget_delta_pct_over is not None:
+                    delta = s.delta.budget
+                    if delta is None or not bac or abs(delta) / bac * 100 <= when.budget_delta_pct_over:
+                        continue
+                if when.finish_slip_days_over is not None:
+                    slip = s.delta.finish_days
+                    if slip is None or slip <= when.finish_slip_days_over:
+                        continue
+                required.extend(r for r in rule.approver_roles if r not in required)
+            approved_roles: list[str] = []
+            for entry in s.approval.approvals:
+                if entry.decision == "approved" and entry.role not in approved_roles:
+                    approved_roles.append(entry.role)
+            pending = s.approval.status == "requested"
+            self.out[item.path] = {
+                "pendingDays": _days(s.requested_date, self.as_of) if pending else None,
+                "approved": s.approval.status == "approved",
+                "approverRoles": approved_roles,
+                "requiredRoles": required,
+                "baselineExists": s.resulting_baseline is not None and s.resulting_baseline in baselines,
+            }
+
+    def benefits(self) -> None:
+        for item in self.cat.of_kind("Benefit"):
+            benefit: Benefit = item.entity  # type: ignore[assignment]
+            actuals = sorted(benefit.spec.actuals, key=lambda a: a.date)
+            self.out[item.path] = {
+                "overdue": benefit.spec.target_date < self.as_of and not actuals,
+                "lastActual": actuals[-1].value if actuals else None,
+            }
+
+    def waivers(self) -> None:
+        for item in self.cat.of_kind("Waiver"):
+            expires = item.entity.spec.expires  # type: ignore[attr-defined]
+            self.out[item.path] = {"expired": expires < self.as_of, "daysToExpiry": _days(self.as_of, expires)}
+
+    def people(self) -> None:
+        spec = self.spec
+        max_percent = spec.thresholds.allocation_max_percent if spec else 100.0
+        required: dict[str, list[str]] = defaultdict(list)
+        for req in spec.required_trainings if spec else []:
+            required[req.role].extend(req.courses)
+        intervals: dict[str, list[Interval]] = defaultdict(list)
+        people = {item.entity.metadata.name: item for item in self.cat.of_kind("Person")}
+        for item in self.cat.of_kind("Allocation"):
+            alloc = item.entity.spec  # type: ignore[attr-defined]
+            person = self.cat.lookup(alloc.person, kinds=("Person",))
+            if person is None:
+                continue
+            hours = person.entity.spec.capacity.hours_per_week  # type: ignore[attr-defined]
+            for a in alloc.assignments:
+                pct = percent_of_capacity(a.load.percent, a.load.hours_per_week, hours)
+                intervals[person.path].append(Interval(a.start, a.end, pct))
+        for item in people.values():
+            p = item.entity.spec  # type: ignore[attr-defined]
+            peaks = monthly_peak_load(intervals.get(item.path, ()))
+            latest: dict[str, Any] = {}
+            for t in sorted(p.trainings, key=lambda t: t.date):
+                latest[t.course] = t
+            expired = sorted(c for c, t in latest.items() if t.expires is not None and t.expires < self.as_of)
+            needed: list[str] = []
+            for role in p.roles:
+                needed.extend(c for c in required.get(role, ()) if c not in needed)
+            self.out[item.path] = {
+                "maxLoadPercent": max(peaks.values(), default=0.0),
+                "overAllocatedMonths": over_allocated(peaks, max_percent),
+                "loadByMonth": peaks,
+                "roles": list(p.roles),
+                "expiredTrainings": expired,
+                "missingTrainings": [c for c in needed if c not in latest],
+            }
+
+    def projects(self, latest: dict[str, LoadedEntity]) -> dict[str, float | None]:
+        spec = self.spec
+        phases = [ph.id for ph in spec.lifecycle.phases] if spec else []
+        escalation = spec.risk_matrix.escalation_score if spec else 10**9
+        method = spec.evm.eac_method if spec else "bac-over-cpi"
+        criteria = [(c.id, c.weight, c.scale_max) for c in spec.prioritization.criteria] if spec else []
+        use_wsjf = spec is not None and spec.prioritization.method == "wsjf"
+        bac_by_project: dict[str, float | None] = {}
+        scores: dict[str, float | None] = {}
+        for item in self.cat.of_kind("Project"):
+            project: Project = item.entity  # type: ignore[assignment]
+            name = project.metadata.name
+            f = self._project(item, project, latest.get(name), phases, escalation, method)
+            inputs = project.spec.prioritization
+            score: float | None = None
+            if inputs is not None:
+                if use_wsjf and inputs.wsjf is not None:
+                    w = inputs.wsjf
+                    score = wsjf_score(w.business_value, w.time_criticality, w.risk_reduction, w.job_size)
+                elif not use_wsjf:
+                    score = weighted_score(inputs.criteria, criteria)
+            f["priorityScore"] = score
+            scores[item.path] = score
+            bac_by_project[name] = f["bac"]
+            self.out[item.path] = f
+        for path, rank in ranks(scores).items():
+            self.out[path]["computedRank"] = None if rank is None else float(rank)
+        return bac_by_project
+
+    def _project(
+        self,
+        item: LoadedEntity,
+        project: Project,
+        latest: LoadedEntity | None,
+        phases: list[str],
+        escalation: int,
+        method: str,
+    ) -> dict[str, Any]:
+        s = project.spec
+        name = project.metadata.name
+        as_of = self.as_of
+        phase = s.lifecycle.phase
+        phase_index = phases.index(phase) if phase in phases else -1
+        cfg_phases = self.spec.lifecycle.phases if self.spec else []
+        gates_required = [ph.start_gate for ph in cfg_phases[: phase_index + 1] if ph.start_gate]
+        required_fields = cfg_phases[phase_index].required_fields if phase_index >= 0 else []
+        gates_approved: list[str] = []
+        for g in s.lifecycle.gates:
+            if g.decision == "approved" and g.gate not in gates_approved:
+                gates_approved.append(g.gate)
+
+        baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+        bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
+        actual_cost = float(sum(a.cost for a in s.actuals))
+
+        status: dict[str, Any] = {"exists": False, "date": None, "ageDays": None, "missingComments": []}
+        status.update(dict.fromkeys(DIMENSIONS, ""))
+        evm: dict[str, Any] | None = None
+        if latest is not None:
+            rs = latest.entity.spec  # type: ignore[attr-defined]
+            status.update(exists=True, date=rs.report_date.isoformat(), ageDays=_days(rs.report_date, as_of))
+            for dim in DIMENSIONS:
+                d = getattr(rs.health, dim)
+                status[dim] = d.rag
+                if d.rag != "green" and not (d.comment or "").strip():
+                    status["missingComments"].append(dim)
+            if rs.evm is not None:
+                evm = compute_evm(rs.evm.pv, rs.evm.ev, rs.evm.ac, bac, method).as_dict()
+
+        open_risks = critical = escalated = 0
+        max_score = 0.0
+        for r in self.records[("Risk", name)]:
+            rf = self.out.get(r.path, {})
+            if not rf.get("open"):
+                continue
+            open_risks += 1
+            score = rf.get("score")
+            if score is not None:
+                max_score = max(max_score, score)
+                escalated += is_escalated(score, escalation)
+            critical += rf.get("rank") == "critical"
+
+        overdue = sum(
+            1
+            for m in s.milestones
+            if m.key and m.actual_date is None and m.status not in ("done", "cancelled") and m.forecast_date < as_of
+        )
+        forecast = s.schedule.forecast.finish if s.schedule.forecast else None
+        slip = _days(baseline.schedule.finish, forecast) if baseline and forecast else None
+
+        open_crs = approved_crs = 0
+        cr_cats: set[str] = set()
+        for c in self.records[("ChangeRequest", name)]:
+            cs = c.entity.spec  # type: ignore[attr-defined]
+            if cs.approval.status == "requested" and cs.state != "withdrawn":
+                open_crs += 1
+            if cs.approval.status == "approved":
+                approved_crs += 1
+            if cs.state != "withdrawn" and cs.approval.status != "rejected":
+                cr_cats.update(cs.category)
+
+        aligned = 0
+        for a in s.alignment.goals:
+            goal = self.cat.lookup(a.goal, kinds=("StrategicGoal",))
+            if goal is not None and goal.entity.spec.state == "active":  # type: ignore[attr-defined]
+                aligned += 1
+
+        benefit_refs = {b.ref for b in self.records[("Benefit", name)]}
+        for ref in s.benefits:
+            found = self.cat.lookup(ref, kinds=("Benefit",), namespace=name)
+            if found is not None:
+                benefit_refs.add(found.ref)
+
+        closed_days = None
+        if phase in CLOSING_PHASES and s.schedule.actual and s.schedule.actual.finish:
+            closed_days = _days(s.schedule.actual.finish, as_of)
+
+        documents = s.documents.model_dump(by_alias=True)
+        missing_docs = [k for k in DOCUMENT_KEYS if documents.get(k) and documents[k] not in self.files]
+
+        thresholds = self.spec.thresholds if self.spec else None
+        cpi = evm["cpi"] if evm else None
+        spi = evm["spi"] if evm else None
+        red = (
+            (thresholds is not None and cpi is not None and cpi < thresholds.cpi.red)
+            or (thresholds is not None and spi is not None and spi < thresholds.spi.red)
+            or overdue > 0
+            or critical > 0
+        )
+        return {
+            "active": s.lifecycle.state == "active" and phase != "closed",
+            "phaseIndex": float(phase_index),
+            "phase": phase,
+            "state": s.lifecycle.state,
+            "gatesApproved": gates_approved,
+            "gatesRequired": gates_required,
+            "missingRequiredFields": [p for p in required_fields if not pointer_present(item.data, p)],
+            "bac": bac,
+            "actualCost": actual_cost,
+            "budgetVariancePct": (actual_cost - bac) / bac * 100 if bac else None,
+            "evm": evm,
+            "status": status,
+            "risks": {
+                "open": float(open_risks),
+                "openEscalated": float(escalated),
+                "maxScore": max_score,
+                "openCritical": float(critical),
+            },
+            "keyMilestonesOverdue": float(overdue),
+            "finishSlipDays": slip,
+            "openCrCount": float(open_crs),
+            "approvedCrCount": float(approved_crs),
+            "scheduleCrOpenOrApproved": "schedule" in cr_cats,
+            "costCrOpenOrApproved": "cost" in cr_cats,
+            "alignedGoals": float(aligned),
+            "priorityScore": None,
+            "computedRank": None,
+            "maturityLevel": "",
+            "benefitsCount": float(len(benefit_refs)),
+            "closedDaysAgo": closed_days,
+            "watermelon": status["overall"] == "green" and red,
+            "documentsMissing": missing_docs,
+        }
+
+    def groupings(self) -> None:
+        """Portfolio budget roll-ups, goal contributors, program projects, team members."""
+        start_month = self.spec.fiscal_year_start_month if self.spec else 1
+        approved: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        contributors: dict[str, set[str]] = defaultdict(set)
+        program_projects: dict[str, int] = defaultdict(int)
+        team_members: dict[str, set[str]] = defaultdict(set)
+
+        def resolve(ref: str | None, kind: str) -> LoadedEntity | None:
+            return self.cat.lookup(ref, kinds=(kind,)) if ref else None
+
+        program_portfolio: dict[str, LoadedEntity | None] = {}
+        for item in self.cat.of_kind("Program"):
+            ps = item.entity.spec  # type: ignore[attr-defined]
+            program_portfolio[item.path] = resolve(ps.portfolio, "Portfolio")
+            for ref in ps.goals:
+                goal = resolve(ref, "StrategicGoal")
+                if goal is not None:
+                    contributors[goal.path].add(item.ref)
+        for item in self.cat.of_kind("Project"):
+            ps = item.entity.spec  # type: ignore[attr-defined]
+            program = resolve(ps.program, "Program")
+            if program is not None:
+                program_projects[program.path] += 1
+            for a in ps.alignment.goals:
+                goal = resolve(a.goal, "StrategicGoal")
+                if goal is not None:
+                    contributors[goal.path].add(item.ref)
+            portfolio = resolve(ps.portfolio, "Portfolio") or (program_portfolio.get(program.path) if program else None)
+            if portfolio is None or ps.lifecycle.state == "cancelled":
+                continue
+            for year, amount in _bac_by_fiscal_year(item, self.out[item.path].get("bac"), start_month):
+                approved[portfolio.path][year] += amount
+        for item in self.cat.of_kind("Portfolio"):
+            budget = {str(b.fiscal_year): float(b.amount) for b in item.entity.spec.budget}  # type: ignore[attr-defined]
+            spent = {y: approved[item.path][y] for y in sorted(approved[item.path])}
+            self.out[item.path] = {
+                "approvedBacByYear": spent,
+                "budgetByYear": budget,
+                "overBudgetYears": [y for y, amount in budget.items() if spent.get(y, 0.0) > amount],
+            }
+        for item in self.cat.of_kind("Person"):
+            for ref in item.entity.spec.member_of:  # type: ignore[attr-defined]
+                team = resolve(ref, "Team")
+                if team is not None:
+                    team_members[team.path].add(item.ref)
+        for item in self.cat.of_kind("Team"):
+            for ref in item.entity.spec.members:  # type: ignore[attr-defined]
+                person = resolve(ref, "Person")
+                team_members[item.path].add(person.ref if person else ref)
+            self.out[item.path] = {"members": float(len(team_members[item.path]))}
+        for item in self.cat.of_kind("StrategicGoal"):
+            self.out[item.path] = {"contributors": float(len(contributors[item.path]))}
+        for item in self.cat.of_kind("Program"):
+            self.out[item.path] = {"projects": float(program_projects[item.path])}
+        for item in self.cat.of_kind("Allocation"):
+            self.out[item.path] = {}
+
+
+def _bac_by_fiscal_year(item: LoadedEntity, bac: float | None, start_month: int) -> Iterable[tuple[str, float]]:
+    """Where a project's approved BAC falls: its time-phased budget when given, else its start year."""
+    s = item.entity.spec  # type: ignore[attr-defined]
+    if bac is None:
+        return []
+    baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+    phased = (baseline.budget.by_period if baseline else []) or (s.budget.by_period if s.budget else [])
+    if phased:
+        out: dict[str, float] = defaultdict(float)
+        for p in phased:
+            year, month = (int(x) for x in p.period.split("-"))
+            out[str(fiscal_year(dt.date(year, month, 1), start_month))] += p.planned
+        return out.items()
+    start = (
+        (s.schedule.approved.start if s.schedule.approved else None)
+        or (baseline.schedule.start if baseline else None)
+        or (s.schedule.requested.start if s.schedule.requested else None)
+    )
+    return [(str(fiscal_year(start, start_month)), bac)] if start else []
+
+
+def config_facts(catalog: Catalog) -> dict[str, Any]:
+    """``pmo.yaml``'s spec with every default filled in, camelCase keys, JSON values."""
+    pmo = catalog.config
+    if pmo is None:
+        return {}
+    data: dict[str, Any] = pmo.spec.model_dump(by_alias=True, mode="json")
+    return data
+
+
+def compute_facts(catalog: Catalog, as_of: dt.date, files: frozenset[str] = frozenset()) -> Facts:
+    """Every entity's facts, in dependency order: risks and reports before the projects that use them."""
+    b = _Builder(catalog, as_of, files)
+    b.risks()
+    latest = b.status_reports()
+    b.benefits()
+    b.waivers()
+    b.people()
+    bac_by_project = b.projects(latest)
+    b.change_requests(bac_by_project)
+    b.groupings()
+    return Facts(as_of=as_of, config=config_facts(catalog), by_path=b.out)
