@@ -140,8 +140,13 @@ def validate(data: dict[str, Any]) -> tuple[Entity | None, list[SchemaProblem]]:
     except (RecursionError, ValueError, TypeError) as exc:  # defensive: never let data crash the run
         return None, [SchemaProblem((), f"could not validate: {exc}")]
     problems: list[SchemaProblem] = []
+    seen: set[DataPath] = set()
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        problems.extend(_message(_reduce(error)))
+        for problem in _message(_reduce(error)):
+            # one finding per value: a bad date fails both `pattern` and `format`; say it once
+            if problem.data_path not in seen or problem.at_key:
+                seen.add(problem.data_path)
+                problems.append(problem)
     if not problems:  # the model is stricter than the schema here; say what the model says
         problems = _pydantic_problems(pyd, data)
     return None, problems
