@@ -107,8 +107,10 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     "formats",
     multiple=True,
     default=(),
-    help="Output format: text or json; FORMAT=FILE writes to a file. Repeatable.",
+    help="Output format: text, json, sarif, junit, github, gitlab, markdown, or auto (github under GitHub Actions, "
+    "else text); FORMAT=FILE writes to a file. Repeatable: --format text --format sarif=out.sarif.",
 )
+@click.option("--statistics", is_flag=True, help="In text output, show counts per rule instead of each finding.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the per-file cache.")
 @traceback_option
 @handle_errors
@@ -121,6 +123,7 @@ def check(
     fail_on: str | None,
     as_of: str | None,
     formats: tuple[str, ...],
+    statistics: bool,
     no_cache: bool,
 ) -> int:
     """Lint the portfolio that holds PATHS (default: the current folder).
@@ -141,7 +144,7 @@ def check(
         fail_on=Severity.parse(fail_on) if fail_on else None,
         no_cache=no_cache,
     )
-    return execute_check(opts, formats or ("text",))
+    return execute_check(opts, formats or ("text",), statistics=statistics)
 
 
 def _parse_formats(formats: Sequence[str]) -> list[tuple[str, Path | None]]:
@@ -151,8 +154,10 @@ def _parse_formats(formats: Sequence[str]) -> list[tuple[str, Path | None]]:
     out: list[tuple[str, Path | None]] = []
     for item in formats:
         name, _, target = item.partition("=")
+        if name == "auto":  # yamllint's convention: annotations where GitHub reads them
+            name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         if name not in REPORTERS:
-            raise UsageError(f"unknown format {name!r}; choose from {', '.join(REPORTERS)}")
+            raise UsageError(f"unknown format {name!r}; choose from {', '.join(REPORTERS)} or auto")
         out.append((name, Path(target) if target else None))
     if sum(1 for _, t in out if t is None) > 1:
         raise UsageError("only one format can go to standard output; give the others a file: --format json=out.json")
@@ -177,15 +182,35 @@ def write_output(text: str, target: Path | None) -> None:
         raise UsageError(f"cannot write {target}: {exc.strerror}") from None
 
 
-def execute_check(opts: Any, formats: Sequence[str]) -> int:
+def render_format(name: str, result: Any, target: Path | None, *, statistics: bool = False) -> str:
+    """Render one format; the terminal and CI context (tty, colour, step summary) is read here, not in reporters."""
+    from pmo_lint.reporters import get_renderer, github, text
+
+    if name == "text":
+        return text.render(result, text.terminal_options(result, statistics=statistics, to_stdout=target is None))
+    if name == "github":
+        try:
+            written = github.write_step_summary(result)
+        except OSError as exc:
+            click.echo(f"pmo-lint: warning: cannot write the job summary: {exc.strerror}", err=True)
+            written = False
+        return github.render(result, summary_written=written)
+    return get_renderer(name)(result)
+
+
+def execute_check(opts: Any, formats: Sequence[str], *, statistics: bool = False) -> int:
+    import dataclasses
+
     from pmo_lint.diagnostics import Severity
     from pmo_lint.engine import run
-    from pmo_lint.reporters import get_renderer
+    from pmo_lint.reporters.common import repo_prefix
 
     outputs = _parse_formats(formats)
     result = run(opts)
+    if "path_prefix" not in result.extra:  # CI formats want repository-relative paths
+        result = dataclasses.replace(result, extra={**result.extra, "path_prefix": repo_prefix(Path(result.root))})
     for name, target in outputs:
-        write_output(get_renderer(name)(result), target)
+        write_output(render_format(name, result, target, statistics=statistics), target)
     threshold = result.extra.get("fail_on", Severity.ERROR)
     assert isinstance(threshold, Severity)
     return EXIT_FINDINGS if result.failing(threshold) else EXIT_OK

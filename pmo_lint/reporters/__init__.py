@@ -16,6 +16,11 @@ Render = Callable[[Result], str]
 REPORTERS: dict[str, str] = {
     "text": "text",
     "json": "json_report",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "gitlab": "gitlab",
+    "markdown": "markdown",
 }
 
 

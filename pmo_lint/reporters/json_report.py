@@ -1,15 +1,18 @@
-"""Stable JSON: one object with the as-of date, counts, findings and suppressed findings.
+"""Stable JSON: one object with the as-of date, counts, findings, suppressed findings and rule metadata.
 
-Field names are camelCase and documented in docs/usage.md; ``version`` changes when a field does.
+Field names are camelCase and documented in docs/ci-formats.md; ``version`` changes when a field
+changes meaning or goes away (adding a field keeps it).
 """
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from typing import Any
 
 from pmo_lint import __version__
 from pmo_lint.diagnostics import Diagnostic, Result
+from pmo_lint.reporters.common import TOOL_NAME, dumps_json, rule_metas, suppressed_counts
+from pmo_lint.rules.base import RuleMeta
 
 FORMAT_VERSION = 1
 
@@ -23,6 +26,8 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
         "path": d.path,
         "line": d.line,
         "column": d.col,
+        "endLine": d.end_line,
+        "endColumn": d.end_col,
         "dataPath": d.data_path_text,
         "entity": d.entity,
         "fingerprint": d.fingerprint,
@@ -38,18 +43,40 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     return out
 
 
+def rule_dict(m: RuleMeta) -> dict[str, Any]:
+    return {
+        "code": m.code,
+        "id": m.id,
+        "title": m.title,
+        "pack": m.pack,
+        "severity": m.severity.label,
+        "fixable": m.fixable,
+        "standard": m.standard,
+    }
+
+
 def render(result: Result) -> str:
+    inline, waived = suppressed_counts(result)
+    by_rule = Counter(d.code for d in result.diagnostics)
+    used = by_rule.keys() | {d.code for d in result.suppressed}
     doc: dict[str, Any] = {
         "version": FORMAT_VERSION,
-        "tool": {"name": "pmo-lint", "version": __version__},
+        "tool": {"name": TOOL_NAME, "version": __version__},
         "asOf": result.as_of.isoformat(),
         "filesChecked": result.files_checked,
-        "summary": {**result.counts(), "suppressed": len(result.suppressed)},
+        "summary": {
+            **result.counts(),
+            "suppressed": len(result.suppressed),
+            "suppressedInline": inline,
+            "waived": waived,
+            "byRule": dict(sorted(by_rule.items())),
+        },
         "diagnostics": [diagnostic_dict(d) for d in result.diagnostics],
         "suppressed": [diagnostic_dict(d) for d in result.suppressed],
+        # metadata of the rules that appear above, so a consumer needs no second call
+        "rules": [rule_dict(m) for m in rule_metas(result) if m.code in used],
     }
     if result.base:
         doc["base"] = result.base
         doc["head"] = result.head
-    # allow_nan=False: data can never smuggle NaN/Infinity into a JSON consumer
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps_json(doc)

@@ -1,44 +1,160 @@
-"""``path:line:col: CODE [severity] message`` lines, then a summary (ruff and flake8's shape)."""
+"""``path:line:col: CODE [severity] message`` lines, then a summary (ruff and flake8's shape).
+
+``render`` is pure. On a terminal the CLI passes ``TextOptions`` with colour and the source lines
+(read by ``read_source_lines``) so each finding shows its line with a caret under the column.
+"""
 
 from __future__ import annotations
 
-from pmo_lint.diagnostics import Diagnostic, Result
+import os
+import sys
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from pmo_lint.diagnostics import Diagnostic, Result, Severity
+from pmo_lint.reporters.common import clean_controls, plural, suppressed_counts
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_MAX_SOURCE_BYTES = 4 * 1024 * 1024  # the caret view is a nicety; never read a huge file for it
 
 
 def clean(text: str) -> str:
     """Make data safe for a terminal: no raw escape sequences, no line breaks inside a line."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch == "\n":
-            out.append("\\n")
-        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return clean_controls(text)
 
 
-def format_line(d: Diagnostic) -> str:
-    where = f"{clean(d.path) or '<portfolio>'}:{d.line}:{d.col}"
-    return f"{where}: {d.code} [{d.severity.label}] {clean(d.message)}"
+@dataclass(frozen=True)
+class TextOptions:
+    color: bool = False
+    statistics: bool = False  # counts per rule instead of one line per finding (ruff's --statistics)
+    source_lines: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (path, line) -> raw line
+
+
+def _paint(text: str, style: str, on: bool) -> str:
+    return f"{style}{text}{_RESET}" if on else text
+
+
+def format_line(d: Diagnostic, *, color: bool = False) -> str:
+    where = clean(d.path) or "<portfolio>"
+    if d.line > 0:
+        where += f":{d.line}:{max(d.col, 1)}"
+    code = _paint(d.code, _BOLD + _COLOURS[d.severity], color)
+    return f"{_paint(where, _BOLD, color)}: {code} [{d.severity.label}] {clean(d.message)}"
+
+
+def _caret(d: Diagnostic, raw: str, color: bool) -> list[str]:
+    shown = clean(raw.rstrip("\r\n"))
+    # the caret sits under the escaped text, so escapes that widen the line keep it aligned
+    offset = len(clean(raw[: max(d.col, 1) - 1]))
+    gutter = str(d.line)
+    pad = " " * len(gutter)
+    caret = _paint("^", _BOLD + _COLOURS[d.severity], color)
+    return [
+        f"  {_paint(gutter + ' |', _DIM, color)} {shown}",
+        f"  {_paint(pad + ' |', _DIM, color)} {' ' * offset}{caret}",
+    ]
 
 
 def summary(result: Result) -> str:
     counts = result.counts()
     total = sum(counts.values())
-    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
-    hidden = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
+    files = plural(result.files_checked, "file")
+    inline, waived = suppressed_counts(result)
+    hidden = "".join(
+        (
+            f"; {inline} suppressed inline" if inline else "",
+            f"; {waived} waived" if waived else "",
+        )
+    )
     if total == 0:
         return f"All checks passed: {files}, as of {result.as_of.isoformat()}{hidden}."
     parts = ", ".join(f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items() if n)
-    found = f"Found {total} finding{'s' if total != 1 else ''} ({parts})"
-    return f"{found} in {files}, as of {result.as_of.isoformat()}{hidden}."
+    return f"Found {plural(total, 'finding')} ({parts}) in {files}, as of {result.as_of.isoformat()}{hidden}."
 
 
-def render(result: Result) -> str:
-    lines = [format_line(d) for d in result.diagnostics]
+def statistics(result: Result) -> list[str]:
+    """One line per rule with findings: count, code, id and severities; most frequent first (ruff's shape)."""
+    counts = Counter((d.code, d.rule) for d in result.diagnostics)
+    levels: dict[str, set[Severity]] = {}
+    for d in result.diagnostics:
+        levels.setdefault(d.code, set()).add(d.severity)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(str(n)) for _, n in rows), default=1)
+    code_width = max((len(code) for (code, _), _ in rows), default=1)
+    out = []
+    for (code, rule), n in rows:
+        label = "/".join(s.label for s in sorted(levels[code], reverse=True))
+        out.append(f"{n:>{width}}\t{clean(code):<{code_width}}\t{clean(rule)} [{label}]")
+    return out
+
+
+def render(result: Result, options: TextOptions | None = None) -> str:
+    opts = options or TextOptions()
+    lines: list[str] = []
+    if opts.statistics:
+        lines.extend(statistics(result))
+    else:
+        for d in result.diagnostics:
+            lines.append(format_line(d, color=opts.color))
+            raw = opts.source_lines.get((d.path, d.line))
+            if raw is not None:
+                lines.extend(_caret(d, raw, opts.color))
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+def read_source_lines(result: Result) -> dict[tuple[str, int], str]:
+    """The lines findings point at, read from the portfolio (files outside it or too big are skipped)."""
+    root = Path(result.root).resolve()
+    wanted: dict[str, set[int]] = {}
+    for d in result.diagnostics:
+        if d.path and d.line > 0:
+            wanted.setdefault(d.path, set()).add(d.line)
+    out: dict[tuple[str, int], str] = {}
+    for rel, numbers in wanted.items():
+        path = (root / rel).resolve()
+        try:
+            if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > _MAX_SOURCE_BYTES:
+                continue
+            text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+        except OSError:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if number in numbers:
+                out[(rel, number)] = line
+    return out
+
+
+def use_color(stream: IO[str], env: Mapping[str, str] | None = None) -> bool:
+    """Colour on a terminal only; NO_COLOR (any non-empty value) wins, FORCE_COLOR forces it elsewhere."""
+    env = os.environ if env is None else env
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return _isatty(stream)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def terminal_options(result: Result, *, statistics: bool, to_stdout: bool) -> TextOptions:
+    """Options for the text format as the CLI writes it: decorations only when stdout is a terminal."""
+    if not to_stdout:
+        return TextOptions(statistics=statistics)
+    on_tty = _isatty(sys.stdout)
+    return TextOptions(
+        color=use_color(sys.stdout),
+        statistics=statistics,
+        source_lines=read_source_lines(result) if on_tty and not statistics else {},
+    )
