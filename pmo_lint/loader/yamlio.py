@@ -258,6 +258,9 @@ def _yaml_error_problem(exc: yaml.YAMLError, text: str) -> LoadProblem:
             where = f" (reached line {mark.line + 1} without finding it)" if mark.line != context.line else ""
             return LoadProblem(SYNTAX, f"{exc.context}: {problem}{where}", context.line + 1, context.column + 1)
         message = f"{exc.context}: {problem}" if exc.context else problem
+        if context is not None and mark is not None and context.line != mark.line:
+            # an unclosed bracket is noticed lines later; name the line that opened it
+            message += f" (it started on line {context.line + 1})"
         if mark is not None:
             return LoadProblem(SYNTAX, message, mark.line + 1, mark.column + 1)
         return LoadProblem(SYNTAX, message)
