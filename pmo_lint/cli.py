@@ -112,6 +112,7 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
 )
 @click.option("--statistics", is_flag=True, help="In text output, show counts per rule instead of each finding.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the per-file cache.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `pmo-lint fix` does), then report what is left.")
 @traceback_option
 @handle_errors
 def check(
@@ -125,6 +126,7 @@ def check(
     formats: tuple[str, ...],
     statistics: bool,
     no_cache: bool,
+    fix: bool = False,
 ) -> int:
     """Lint the portfolio that holds PATHS (default: the current folder).
 
@@ -144,6 +146,10 @@ def check(
         fail_on=Severity.parse(fail_on) if fail_on else None,
         no_cache=no_cache,
     )
+    if fix:
+        from pmo_lint.commands.fix import apply_fixes, report_fixes
+
+        report_fixes(apply_fixes(opts), verb="fixed")
     return execute_check(opts, formats or ("text",), statistics=statistics)
 
 
@@ -267,7 +273,11 @@ def explain(rule: str) -> int:
 
 
 # one line per sub-command module (each defines `command`); keep these modules import-light
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "pmo_lint.commands.fix",
+    "pmo_lint.commands.init",
+    "pmo_lint.commands.new",
+)
 
 
 def _register_commands() -> None:

@@ -1,0 +1,217 @@
+"""``pmo-lint new KIND NAME``: create an entity from a template, at its layout path, ready to pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pmo_lint.cli import EXIT_OK, _parse_date, handle_errors, traceback_option
+from pmo_lint.scaffold import ENTITY_KINDS
+
+if TYPE_CHECKING:
+    from pmo_lint.model.catalog import Catalog
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/-]*[A-Za-z0-9.)]\Z|[A-Za-z]\Z")
+
+
+@dataclass(frozen=True)
+class NewOptions:
+    kind: str
+    name: str | None
+    root_dir: Path
+    project: str | None = None
+    date: dt.date | None = None
+    title: str | None = None
+    owner: str | None = None
+    role: str = "project-manager"
+    check: str | None = None
+    target: str | None = None
+
+
+def yaml_text(value: str) -> str:
+    """A free-text value as YAML: plain when that reads back as the same string, else quoted."""
+    import json
+
+    from pmo_lint.loader.yamlio import LoadedDocument, parse_text
+
+    if _PLAIN_TEXT.match(value):
+        doc = parse_text(f"v: {value}\n")
+        if isinstance(doc, LoadedDocument) and doc.data.get("v") == value and not doc.notes:
+            return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def title_of(name: str) -> str:
+    words = name.replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _pick_person(catalog: Catalog, role: str, explicit: str | None) -> str:
+    from pmo_lint.errors import UsageError
+
+    people = sorted(catalog.of_kind("Person"), key=lambda p: p.entity.metadata.name)
+    if explicit:
+        wanted = explicit.split(":", 1)[-1]
+        if not any(p.entity.metadata.name == wanted for p in people):
+            raise UsageError(f"no person named {wanted!r}; create one with `pmo-lint new person {wanted}`")
+        return wanted
+    for person in people:
+        if role in getattr(getattr(person.entity, "spec", None), "roles", ()):
+            return person.entity.metadata.name
+    if people:
+        return people[0].entity.metadata.name
+    raise UsageError("the portfolio has no person yet; create one with `pmo-lint new person NAME` or pass --owner")
+
+
+def _pick_project(catalog: Catalog, explicit: str | None) -> str:
+    from pmo_lint.errors import UsageError
+
+    names = sorted(p.entity.metadata.name for p in catalog.of_kind("Project"))
+    if explicit:
+        if explicit not in names:
+            raise UsageError(f"no project named {explicit!r}; create it with `pmo-lint new project {explicit}`")
+        return explicit
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError("the portfolio has no project yet; create one with `pmo-lint new project NAME`")
+    raise UsageError(f"which project? pass --project (one of: {', '.join(names)})")
+
+
+def _middle(levels: list[object]) -> str:
+    ids = [str(getattr(level, "id", "")) for level in levels]
+    return ids[(len(ids) - 1) // 2] if ids else ""
+
+
+def execute(opts: NewOptions) -> int:
+    from pmo_lint import scaffold
+    from pmo_lint.config import load_config
+    from pmo_lint.engine import load_portfolio, process_bytes
+    from pmo_lint.errors import UsageError
+    from pmo_lint.loader.discover import find_root
+    from pmo_lint.model.catalog import Catalog
+    from pmo_lint.model.names import NAME_PATTERN
+
+    root = find_root(opts.root_dir)
+    config = load_config(root)
+    outcomes, _ = load_portfolio(root, config)
+    catalog = Catalog.build(o.loaded for o in outcomes if o.loaded is not None)
+    pmo = catalog.config
+    if pmo is None:
+        raise UsageError("pmo.yaml does not validate; run `pmo-lint check pmo.yaml` and fix it first", path=str(root))
+
+    kind_name, layout = ENTITY_KINDS[opts.kind]
+    date = opts.date or dt.date.today()
+    name, project = opts.name, opts.project
+    if opts.kind == "status-report":
+        if name and _DATE.match(name):
+            date = dt.date.fromisoformat(name)
+        elif name and project is None:
+            project = name  # `pmo-lint new status-report demo`: the report of project demo
+        name = date.isoformat()
+    if not name:
+        raise UsageError(f"give the new {opts.kind} a name: pmo-lint new {opts.kind} NAME")
+    if opts.kind != "status-report" and not re.match(NAME_PATTERN, name):
+        raise UsageError(f"{name!r} is not a valid name; use lowercase words joined by '-', e.g. crm-migration")
+
+    needs_project = "{project}" in layout or opts.kind == "allocation"
+    values = {
+        "name": name,
+        "title": yaml_text(opts.title or title_of(name)),
+        "date": date.isoformat(),
+        "end_date": (date + dt.timedelta(days=180)).isoformat(),
+        "expires": (date + dt.timedelta(days=90)).isoformat(),
+        "year": str(date.year),
+        "currency": pmo.spec.currency,
+        "org": yaml_text(pmo.spec.organization),
+        "project": _pick_project(catalog, project) if needs_project else "",
+        "project_type": pmo.spec.project_types[0],
+        "phase": pmo.spec.lifecycle.phases[0].id,
+        "probability": _middle(list(pmo.spec.scales.probability)),
+        "impact": _middle(list(pmo.spec.scales.impact)),
+        "role": opts.role,
+        "check": opts.check or "",
+        "target": opts.target or "",
+    }
+    if opts.kind == "allocation":
+        _pick_person(catalog, "", name)  # an allocation is named by the person it books
+    if opts.kind == "waiver" and not (opts.check and opts.target):
+        raise UsageError("a waiver names what it waives: pass --check RULE and --target REFERENCE")
+    if opts.kind != "person":
+        values["owner"] = _pick_person(catalog, "project-manager", opts.owner)
+        values["sponsor"] = _pick_person(catalog, "pmo-director", opts.owner)
+
+    rel = layout.format(name=name, project=values["project"], year=values["year"])
+    target = root / rel
+    if target.exists():
+        raise UsageError(f"{rel} already exists; pick another name or edit that file", path=str(root))
+    custom = root / "templates" / f"{opts.kind}.yaml"
+    source = custom if custom.is_file() else scaffold.TEMPLATES_DIR / f"{opts.kind}.yaml"
+    values["schema"] = scaffold.schema_ref(root, target, kind_name)
+    text = scaffold.fill(source.read_text(encoding="utf-8"), values, source=str(source))
+    text = scaffold.with_modeline(text, values["schema"])
+
+    outcome = process_bytes(rel, text.encode("utf-8"), config.limits)
+    if outcome.diagnostics:
+        first = outcome.diagnostics[0]
+        raise UsageError(
+            f"the template gives an invalid {kind_name} ({first.data_path_text or 'file'}: {first.message}); "
+            "fix the template",
+            path=str(source),
+        )
+    write_new(target, text)
+    click.echo(f"created {rel}")
+    return EXIT_OK
+
+
+def write_new(target: Path, text: str) -> None:
+    """Create a file that must not exist yet (``x`` mode: a race never overwrites)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+@click.command("new")
+@click.argument("kind", type=click.Choice(sorted(ENTITY_KINDS)))
+@click.argument("name", required=False)
+@click.option("--project", help="Project of a risk, change request, status report, benefit or allocation.")
+@click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY-MM-DD",
+    help="Date of a status report (its name) and other dates (default: today).",
+)
+@click.option("--title", help="Title (default: from the name).")
+@click.option("--owner", help="Person who owns it (default: a person of the portfolio with a fitting role).")
+@click.option("--role", default="project-manager", show_default=True, help="Role of a new person.")
+@click.option("--check", "check_id", help="Rule a waiver waives (code or id).")
+@click.option("--target", help="Reference a waiver exempts, e.g. project:crm.")
+@click.option("--dir", "root_dir", type=click.Path(path_type=Path), default=Path(), help="A folder of the portfolio.")
+@traceback_option
+@handle_errors
+def command(
+    kind: str,
+    name: str | None,
+    project: str | None,
+    date_text: str | None,
+    title: str | None,
+    owner: str | None,
+    role: str,
+    check_id: str | None,
+    target: str | None,
+    root_dir: Path,
+) -> int:
+    """Create a KIND named NAME from a template, at its place in the portfolio.
+
+    The template is templates/KIND.yaml of the portfolio when there is one, else the built-in
+    one. References default to people and projects that exist. A status report is named by its
+    date (--date, default today): `pmo-lint new status-report --project crm`.
+    """
+    opts = NewOptions(kind, name, root_dir, project, _parse_date(date_text), title, owner, role, check_id, target)
+    return execute(opts)
