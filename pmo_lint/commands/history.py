@@ -1,0 +1,196 @@
+"""``pmo-lint history``: findings per commit over first-parent history (the compliance trend).
+
+Each commit is linted as it was, as of its own commit date, with the change-control rules comparing
+it with its parent. Results are cached by commit id (a commit never changes), so a re-run computes
+only the commits that are new. The cache lives in ``<cache-dir>/history/<key>/``, where the key
+covers the tool version and the configuration; ``computed.log`` there lists every commit computed,
+one a line, which tells what a run had to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pmo_lint.cli import EXIT_OK, handle_errors, traceback_option
+
+if TYPE_CHECKING:
+    from pmo_lint.engine import FileOutcome
+    from pmo_lint.gitmode import Revision, Target
+    from pmo_lint.loader.gitio import Commit
+
+DEFAULT_CACHE_DIR = ".pmo-lint-cache"
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    path: Path
+    config_path: Path | None = None
+    since: dt.date | None = None
+    max_commits: int | None = None
+    use_cache: bool = True
+
+
+@click.command("history")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--since", metavar="YYYY-MM-DD", help="Only commits from this date on.")
+@click.option("--commits", "max_commits", type=click.IntRange(min=1), help="Only the last N commits.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file.")
+@click.option("--no-cache", is_flag=True, help="Compute every commit again and do not write the cache.")
+@traceback_option
+@handle_errors
+def command(
+    path: Path | None, since: str | None, max_commits: int | None, fmt: str, config_path: Path | None, no_cache: bool
+) -> int:
+    """Findings per commit along the first-parent history of HEAD, oldest first.
+
+    Each commit is checked as of its commit date, with the change-control rules comparing it with
+    its parent. Results are cached by commit id in the cache folder (`cache-dir`, default
+    .pmo-lint-cache/), so a re-run computes only new commits. `--format json` is what the site reads.
+    """
+    from pmo_lint.errors import UsageError
+
+    if since is not None and max_commits is not None:
+        raise UsageError("use --since or --commits, not both")
+    try:
+        since_date = dt.date.fromisoformat(since) if since is not None else None
+    except ValueError:
+        raise UsageError(f"--since {since!r} is not a date; use YYYY-MM-DD") from None
+    opts = HistoryOptions(path or Path(), config_path, since_date, max_commits, not no_cache)
+    rows, computed = compute_history(opts)
+    click.echo(json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows))
+    click.echo(f"{len(rows)} commit(s): {computed} computed, {len(rows) - computed} from the cache", err=True)
+    return EXIT_OK
+
+
+def render_text(rows: Sequence[dict[str, Any]]) -> str:
+    lines = [f"{'COMMIT':<12} {'DATE':<10} {'ERRORS':>6} {'WARNINGS':>8} {'INFO':>5}  AUTHOR"]
+    for r in rows:
+        c = r["counts"]
+        lines.append(
+            f"{r['commit'][:12]:<12} {r['date'][:10]:<10} "
+            f"{c['error']:>6} {c['warning']:>8} {c['info']:>5}  {r['author']}"
+        )
+    return "\n".join(lines)
+
+
+class HistoryCache:
+    """One JSON file per commit; a missing or unreadable entry only means the commit is computed again."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def get(self, commit: str) -> dict[str, Any] | None:
+        if self.folder is None:
+            return None
+        try:
+            row = json.loads((self.folder / f"{commit}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return row if isinstance(row, dict) and row.get("commit") == commit else None
+
+    def put(self, row: dict[str, Any]) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder.parent.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by pmo-lint\n*\n", encoding="utf-8")
+            target = self.folder / f"{row['commit']}.json"
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(row, sort_keys=True), encoding="utf-8")
+            tmp.replace(target)
+            with (self.folder / "computed.log").open("a", encoding="utf-8") as log:
+                log.write(row["commit"] + "\n")
+        except OSError:
+            pass  # a read-only checkout still gets its trend, just not cached
+
+
+def _cache_folder(t: Target, opts: HistoryOptions) -> Path | None:
+    if not opts.use_cache:
+        return None
+    from pmo_lint import __version__
+
+    configured = t.config.cache_dir or os.environ.get("PMO_LINT_CACHE_DIR", "")
+    base = Path(configured).expanduser() if configured else Path(DEFAULT_CACHE_DIR)
+    folder = base if base.is_absolute() else t.root / base
+    key = hashlib.sha256(f"{CACHE_VERSION}\0{__version__}\0{t.prefix}\0{t.config!r}".encode()).hexdigest()[:16]
+    return folder / "history" / key
+
+
+def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
+    """Rows oldest first, and how many commits had to be computed."""
+    from pmo_lint.gitmode import open_target
+
+    t = open_target((opts.path,), opts.config_path)
+    head = t.repo.head()
+    commits = t.repo.log(head, first_parent=True, since=opts.since, max_count=opts.max_commits)
+    cache = HistoryCache(_cache_folder(t, opts))
+    memo: dict[tuple[str, str], FileOutcome] = {}
+    previous: Revision | None = None
+    rows: list[dict[str, Any]] = []
+    computed = 0
+    for commit in reversed(commits):
+        row = cache.get(commit.oid)
+        if row is None:
+            row, previous = _compute(t, commit, previous, memo, opts.config_path)
+            cache.put(row)
+            computed += 1
+        rows.append(row)
+    return rows, computed
+
+
+def _compute(
+    t: Target,
+    commit: Commit,
+    previous: Revision | None,
+    memo: dict[tuple[str, str], FileOutcome],
+    config_path: Path | None,
+) -> tuple[dict[str, Any], Revision]:
+    from pmo_lint.engine import RunOptions, run
+    from pmo_lint.gitmode import git_options, read_revision
+    from pmo_lint.rules.builtin_history import HISTORY_KEY, ChangeSet, FileVersion
+
+    rev = read_revision(t.repo, commit.oid, t.root, t.prefix, t.config, memo=memo)
+    context: dict[str, object] = {}
+    if commit.parents:
+        parent = commit.parents[0]
+        base = previous if previous is not None and previous.commit == parent else None
+        base = base or read_revision(t.repo, parent, t.root, t.prefix, t.config, memo=memo)
+        changed = {rel for rel, oid in rev.blobs.items() if base.blobs.get(rel) != oid} | (
+            base.blobs.keys() - rev.blobs.keys()
+        )
+        require = git_options(t.config)["require-approver-commits"]
+        by_rel = {o.rel: o for o in rev.outcomes}
+        versions = {
+            rel: [FileVersion(commit.oid, commit.email, o.loaded.data if o.loaded is not None else None)]
+            for rel in changed
+            if (o := by_rel.get(rel)) is not None
+        }
+        context[HISTORY_KEY] = ChangeSet(base.catalog(), frozenset(changed), require, versions)
+    extra: dict[str, object] = {"load": rev.loader(), "files": rev.files, "locate": False, "context": context}
+    result = run(RunOptions(paths=(t.root,), config_path=config_path, as_of=commit.date.date(), extra=extra))
+    metas = result.extra.get("rules", [])
+    pack_of = {m.code: m.pack for m in metas} if isinstance(metas, list) else {}
+    packs = Counter(pack_of.get(d.code, "") for d in result.diagnostics)
+    row = {
+        "commit": commit.oid,
+        "date": commit.date.isoformat(),
+        "author": commit.author,
+        "files": result.files_checked,
+        "counts": result.counts(),
+        "packs": dict(sorted(packs.items())),
+    }
+    return row, rev

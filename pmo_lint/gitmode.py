@@ -1,0 +1,272 @@
+"""PR mode: lint the head (working tree) against the portfolio at a base commit.
+
+The base is read straight from the object database (one ``git cat-file --batch`` for the files
+that differ); a file whose bytes are the same at base and head reuses the head's outcome, so only
+changed files are parsed and validated twice. Rules run on both catalogs; a head finding whose
+line-independent fingerprint also occurs at base is "existing", any other is "new". The
+change-control rules (``rules/builtin_history.py``) get the base catalog and the changed files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmo_lint.config import DEFAULT_EXCLUDE, Config, load_config
+from pmo_lint.diagnostics import Diagnostic, Result
+from pmo_lint.engine import FileOutcome, RunOptions, load_portfolio, process_bytes, process_file, run
+from pmo_lint.errors import ConfigError, GitError, UsageError
+from pmo_lint.loader.discover import YAML_SUFFIXES, SourceFile, _excluded, find_root, read_source
+from pmo_lint.loader.gitio import SHALLOW_FIX, Repository, TreeEntry
+from pmo_lint.loader.yamlio import LIMIT, LoadedDocument, LoadProblem, parse_bytes
+from pmo_lint.model.catalog import Catalog
+from pmo_lint.rules.builtin_history import HISTORY_KEY, ChangeSet, FileVersion
+
+AUTO = "auto"
+Loader = Callable[[Path, Config], tuple[list[FileOutcome], list[SourceFile]]]
+
+
+def detect_base(env: Mapping[str, str]) -> str | None:
+    """The base a CI job implies: GitHub's pull_request target branch, GitLab's merge request diff base."""
+    if env.get("GITHUB_BASE_REF"):
+        return f"origin/{env['GITHUB_BASE_REF']}"
+    if env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
+        return env["CI_MERGE_REQUEST_DIFF_BASE_SHA"]
+    return None
+
+
+def git_options(config: Config) -> dict[str, bool]:
+    """The ``git:`` section of .pmo-lint.yaml."""
+    raw = config.extra.get("git", {})
+    if raw is None:
+        return {"require-approver-commits": False}
+    if not isinstance(raw, dict):
+        raise ConfigError("'git' must be a mapping, e.g. git: {require-approver-commits: true}", path=config.source)
+    known = {"require-approver-commits"}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"unknown key git.{key}; known: {', '.join(sorted(known))}", path=config.source)
+        if not isinstance(value, bool):
+            raise ConfigError(f"git.{key} must be true or false", path=config.source)
+    return {"require-approver-commits": bool(raw.get("require-approver-commits", False))}
+
+
+# -- a portfolio read from git ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Revision:
+    commit: str
+    outcomes: list[FileOutcome]
+    sources: list[SourceFile]
+    files: frozenset[str]  # every file under the root (any type), for document references
+    blobs: dict[str, str]  # YAML file -> blob id
+
+    def loader(self) -> Loader:
+        return lambda _root, _config: (self.outcomes, self.sources)
+
+    def catalog(self) -> Catalog:
+        return Catalog.build(o.loaded for o in self.outcomes if o.loaded is not None)
+
+
+def _rel(entry: TreeEntry, prefix: str) -> str:
+    return entry.path[len(prefix) + 1 :] if prefix else entry.path
+
+
+def portfolio_entries(
+    repo: Repository, commit: str, prefix: str, config: Config
+) -> tuple[list[tuple[str, TreeEntry]], frozenset[str]]:
+    """YAML files of the portfolio at ``commit`` (what discover() would find) and every file there."""
+    exclude = DEFAULT_EXCLUDE + config.exclude
+    yaml: list[tuple[str, TreeEntry]] = []
+    files: set[str] = set()
+    for entry in repo.ls_tree(commit, prefix):
+        rel = _rel(entry, prefix)
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        files.add(rel)
+        # symlinks (120000) are reported by the head run when they matter; git holds no FIFOs
+        if rel.endswith(YAML_SUFFIXES) and entry.mode in ("100644", "100755") and not _excluded(rel, exclude):
+            yaml.append((rel, entry))
+    if len(yaml) > config.limits.max_files:
+        raise UsageError(f"more than {config.limits.max_files} YAML files at {commit[:12]}; raise limits.max-files")
+    return yaml, frozenset(files)
+
+
+def read_revision(
+    repo: Repository,
+    commit: str,
+    root: Path,
+    prefix: str,
+    config: Config,
+    *,
+    known: Mapping[tuple[str, str], FileOutcome] | None = None,
+    memo: dict[tuple[str, str], FileOutcome] | None = None,
+) -> Revision:
+    """The portfolio at ``commit``. ``known`` maps (path, blob id) to outcomes already computed
+    (the head's, or earlier commits'); only the other blobs are read and processed."""
+    entries, files = portfolio_entries(repo, commit, prefix, config)
+    known = known or {}
+    memo = memo if memo is not None else {}
+    missing = [e.oid for rel, e in entries if (rel, e.oid) not in known and (rel, e.oid) not in memo]
+    contents = repo.read_blobs(missing)
+    if len(contents) < len(set(missing)):
+        raise GitError(
+            f"some files of the portfolio at {commit[:12]} are not in this clone (a partial clone?); {SHALLOW_FIX}"
+        )
+    outcomes: list[FileOutcome] = []
+    for rel, entry in entries:
+        key = (rel, entry.oid)
+        outcome = known.get(key) or memo.get(key)
+        if outcome is None:
+            raw = contents[entry.oid]
+            limit = config.limits.max_file_bytes
+            if len(raw) > limit:
+                problem = LoadProblem(LIMIT, f"file has {len(raw)} bytes, over the limit of {limit}")
+                outcome = process_file(SourceFile(rel, root / rel, problem), config.limits)
+            else:
+                outcome = process_bytes(rel, raw, config.limits)
+            memo[key] = outcome
+        outcomes.append(outcome)
+    sources = [SourceFile(rel, root / rel) for rel, _ in entries]
+    return Revision(commit, outcomes, sources, files, {rel: e.oid for rel, e in entries})
+
+
+def head_blob_ids(repo: Repository, sources: Iterable[SourceFile], config: Config) -> dict[str, str]:
+    """Blob ids of the working-tree files, hashed here: asking git would refresh the index (and run
+    the repository's fsmonitor hook and clean filters)."""
+    out: dict[str, str] = {}
+    for src in sources:
+        if src.problem is not None:
+            continue
+        raw = read_source(src, config.limits.max_file_bytes)
+        if isinstance(raw, bytes):
+            out[src.rel] = repo.blob_id(raw)
+    return out
+
+
+# -- PR mode ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Target:
+    repo: Repository
+    root: Path
+    prefix: str  # the portfolio root relative to the repository root
+    config: Config
+
+
+def open_target(paths: tuple[Path, ...], config_path: Path | None) -> Target:
+    root = find_root(paths[0])
+    repo = Repository.open(root)
+    prefix = repo.relative(root)
+    for p in paths:
+        repo.relative(p)
+    return Target(repo, root, prefix, load_config(root, config_path))
+
+
+def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result:
+    paths = opts.paths or (Path(),)
+    if base_ref == AUTO:
+        detected = detect_base(os.environ)
+        if detected is None:
+            raise UsageError(
+                "--base auto found no base: GITHUB_BASE_REF (GitHub pull_request) and "
+                "CI_MERGE_REQUEST_DIFF_BASE_SHA (GitLab merge request) are unset; pass --base REF"
+            )
+        base_ref = detected
+    t = open_target(paths, opts.config_path)
+    repo = t.repo
+    head = repo.head()
+    base = repo.merge_base(repo.resolve(base_ref), head)
+    options = git_options(t.config)
+
+    head_outcomes, head_sources = load_portfolio(t.root, t.config)
+    head_ids = head_blob_ids(repo, head_sources, t.config)
+    by_rel = {o.rel: o for o in head_outcomes}
+    known = {(rel, oid): by_rel[rel] for rel, oid in head_ids.items() if rel in by_rel}
+    base_rev = read_revision(repo, base, t.root, t.prefix, t.config, known=known)
+
+    changed = {rel for rel, oid in head_ids.items() if base_rev.blobs.get(rel) != oid}
+    changed |= base_rev.blobs.keys() - head_ids.keys()
+    versions = _versions(repo, base, head, t.prefix, changed) if options["require-approver-commits"] else {}
+    changes = ChangeSet(base_rev.catalog(), frozenset(changed), options["require-approver-commits"], versions)
+
+    base_result = run(
+        dataclasses.replace(
+            opts, extra={**opts.extra, "load": base_rev.loader(), "files": base_rev.files, "locate": False}
+        )
+    )
+    known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}
+    result = run(
+        dataclasses.replace(
+            opts,
+            extra={
+                **opts.extra,
+                "load": lambda _r, _c: (head_outcomes, head_sources),
+                "context": {HISTORY_KEY: changes},
+            },
+        )
+    )
+    return mark(result, known_prints, base=base, head=head, base_ref=base_ref, new_only=new_only, branch=repo.branch)
+
+
+def mark(
+    result: Result, known: set[str], *, base: str, head: str, base_ref: str, new_only: bool, branch: str = ""
+) -> Result:
+    """Stamp each finding new or existing; with ``new_only`` keep only the new ones in the output."""
+
+    def state(d: Diagnostic) -> Diagnostic:
+        return d.replace(baseline_state="existing" if d.fingerprint in known else "new")
+
+    diags = [state(d) for d in result.diagnostics]
+    new = sum(1 for d in diags if d.baseline_state == "new")
+    shown = [d for d in diags if d.baseline_state == "new"] if new_only else diags
+    extra: dict[str, Any] = {
+        **result.extra,
+        "pr": {"baseRef": base_ref, "branch": branch, "new": new, "existing": len(diags) - new, "newOnly": new_only},
+    }
+    return dataclasses.replace(
+        result,
+        diagnostics=tuple(shown),
+        suppressed=tuple(state(d) for d in result.suppressed),
+        base=base,
+        head=head,
+        extra=extra,
+    )
+
+
+def pr_summary(result: Result) -> str:
+    """The line the text output adds in PR mode."""
+    pr = result.extra.get("pr")
+    if not isinstance(pr, dict):
+        return ""
+    head = f"{result.head[:12]} ({pr['branch'] or 'detached HEAD'}, working tree)"
+    hidden = " (existing findings not shown: --new-only)" if pr["newOnly"] and pr["existing"] else ""
+    return (
+        f"Compared with base {result.base[:12]} (merge base with {pr['baseRef']}), head {head}: "
+        f"{pr['new']} new, {pr['existing']} existing{hidden}.\n"
+    )
+
+
+def _versions(repo: Repository, base: str, head: str, prefix: str, changed: set[str]) -> dict[str, list[FileVersion]]:
+    """For each changed file, its committed states inside base..head, oldest first, with their authors."""
+    if not changed:
+        return {}
+    full = {(f"{prefix}/{rel}" if prefix else rel): rel for rel in changed if "\n" not in rel}
+    commits = repo.log(f"{base}..{head}")
+    touched: dict[str, list[tuple[str, str]]] = {}
+    for c in reversed(commits):
+        for change in repo.changes(c.parents[0] if c.parents else base, c.oid, prefix):
+            if change.path in full and change.status != "D":
+                touched.setdefault(change.path, []).append((c.oid, c.email))
+    names = [f"{oid}:{path}" for path, items in touched.items() for oid, _ in items]
+    blobs = repo.read_blobs(names)
+    out: dict[str, list[FileVersion]] = {}
+    for path, items in touched.items():
+        for oid, email in items:
+            raw = blobs.get(f"{oid}:{path}")
+            doc = parse_bytes(raw) if raw is not None else None
+            data = doc.data if isinstance(doc, LoadedDocument) else None
+            out.setdefault(full[path], []).append(FileVersion(oid, email, data))
+    return out
