@@ -113,6 +113,13 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--statistics", is_flag=True, help="In text output, show counts per rule instead of each finding.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the per-file cache.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `pmo-lint fix` does), then report what is left.")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="PR mode: compare with the merge base of REF and HEAD; mark findings new or existing and run the "
+    "change-control rules. `auto` reads GITHUB_BASE_REF or CI_MERGE_REQUEST_DIFF_BASE_SHA.",
+)
+@click.option("--new-only", is_flag=True, help="Report and fail only on findings new since the base (implies --base auto).")
 @traceback_option
 @handle_errors
 def check(
@@ -127,6 +134,8 @@ def check(
     statistics: bool,
     no_cache: bool,
     fix: bool = False,
+    base: str | None = None,
+    new_only: bool = False,
 ) -> int:
     """Lint the portfolio that holds PATHS (default: the current folder).
 
@@ -150,7 +159,7 @@ def check(
         from pmo_lint.commands.fix import apply_fixes, report_fixes
 
         report_fixes(apply_fixes(opts), verb="fixed")
-    return execute_check(opts, formats or ("text",), statistics=statistics)
+    return execute_check(opts, formats or ("text",), statistics=statistics, base=base, new_only=new_only)
 
 
 def _parse_formats(formats: Sequence[str]) -> list[tuple[str, Path | None]]:
@@ -204,7 +213,9 @@ def render_format(name: str, result: Any, target: Path | None, *, statistics: bo
     return get_renderer(name)(result)
 
 
-def execute_check(opts: Any, formats: Sequence[str], *, statistics: bool = False) -> int:
+def execute_check(
+    opts: Any, formats: Sequence[str], *, statistics: bool = False, base: str | None = None, new_only: bool = False
+) -> int:
     import dataclasses
 
     from pmo_lint.diagnostics import Severity
@@ -212,14 +223,24 @@ def execute_check(opts: Any, formats: Sequence[str], *, statistics: bool = False
     from pmo_lint.reporters.common import repo_prefix
 
     outputs = _parse_formats(formats)
-    result = run(opts)
+    if base is None and new_only:
+        base = "auto"
+    if base is not None:  # only PR mode imports git
+        from pmo_lint.gitmode import pr_summary, run_pr
+
+        result = run_pr(opts, base, new_only=new_only)
+    else:
+        result = run(opts)
     if "path_prefix" not in result.extra:  # CI formats want repository-relative paths
         result = dataclasses.replace(result, extra={**result.extra, "path_prefix": repo_prefix(Path(result.root))})
     for name, target in outputs:
-        write_output(render_format(name, result, target, statistics=statistics), target)
+        rendered = render_format(name, result, target, statistics=statistics)
+        if name == "text" and result.base:
+            rendered += pr_summary(result)
+        write_output(rendered, target)
     threshold = result.extra.get("fail_on", Severity.ERROR)
     assert isinstance(threshold, Severity)
-    return EXIT_FINDINGS if result.failing(threshold) else EXIT_OK
+    return EXIT_FINDINGS if result.failing(threshold, new_only=new_only) else EXIT_OK
 
 
 @cli.group()
@@ -275,6 +296,7 @@ def explain(rule: str) -> int:
 # one line per sub-command module (each defines `command`); keep these modules import-light
 COMMAND_MODULES: tuple[str, ...] = (
     "pmo_lint.commands.fix",
+    "pmo_lint.commands.history",
     "pmo_lint.commands.init",
     "pmo_lint.commands.new",
 )
