@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pmo_lint.rules.base import Rule, RuleMeta
+from pmo_lint.rules.builtin_history import HISTORY_RULES
 from pmo_lint.rules.core import CORE_RULES, LOAD_RULES
 
 
 def builtin_rules() -> list[Rule]:
     """Rules that run code over the catalog, in a fixed order."""
     rules: list[Rule] = list(CORE_RULES)
+    rules += HISTORY_RULES  # change control: report only when PR mode or history gives them a base
     return rules
 
 
