@@ -217,7 +217,8 @@ def run(opts: RunOptions) -> Result:
     # PR mode and history (gitmode.py) hand in a revision read from git, or the head they already loaded
     load = opts.extra.get("load")
     outcomes, sources = load(root, config) if callable(load) else load_portfolio(root, config)
-    catalog = Catalog.build(o.loaded for o in outcomes if o.loaded is not None)
+    invalid = {d.entity for o in outcomes if o.loaded is None for d in o.diagnostics if d.entity}
+    catalog = Catalog.build((o.loaded for o in outcomes if o.loaded is not None), invalid)
     pmo = catalog.config
     enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()
     rules = builtin_rules()

@@ -38,16 +38,30 @@ class Catalog:
     entities: list[LoadedEntity] = field(default_factory=list)
     _by_key: dict[tuple[str, str, str], list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
     _by_kind: dict[str, list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
+    # identities of files that exist but failed validation: references to them are not dangling
+    _invalid: set[tuple[str, str, str]] = field(default_factory=set)
 
     @classmethod
-    def build(cls, items: Iterable[LoadedEntity]) -> Catalog:
+    def build(cls, items: Iterable[LoadedEntity], invalid_refs: Iterable[str] = ()) -> Catalog:
         cat = cls()
         for item in sorted(items, key=lambda i: i.path):
             cat.entities.append(item)
             md = item.entity.metadata
             cat._by_key[_key(item.kind, md.namespace, md.name)].append(item)
             cat._by_kind[item.kind].append(item)
+        for ref in invalid_refs:
+            parsed = parse_ref(ref)
+            if parsed is not None and parsed.kind is not None:
+                cat._invalid.add(_key(parsed.kind, parsed.namespace, parsed.name))
         return cat
+
+    def is_invalid(self, parsed: ParsedRef, *, kinds: tuple[str, ...], namespace: str | None = None) -> bool:
+        """True when the reference names an entity whose file exists but failed validation."""
+        for kind in (parsed.kind,) if parsed.kind else kinds:
+            ns = parsed.namespace if parsed.namespace else (namespace if kind in NAMESPACED_KINDS else None)
+            if _key(kind, ns, parsed.name) in self._invalid:
+                return True
+        return False
 
     def of_kind(self, kind: str) -> list[LoadedEntity]:
         return self._by_kind.get(kind, [])

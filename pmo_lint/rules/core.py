@@ -78,6 +78,7 @@ SCHEMA = RuleMeta(
     severity=Severity.ERROR,
     pack="core",
     can_disable=False,
+    fixable=True,  # rules/fixes.py: enum spelling, kind, missing apiVersion, currency case
     standard="GOV-01",
     docs=RuleDocs(
         what="The entity's `apiVersion`, `kind`, `metadata` and `spec` match `schemas/<kind>.schema.json`: known "
@@ -112,6 +113,7 @@ YAML11 = RuleMeta(
     title="Plain values that YAML 1.1 tools read differently",
     severity=Severity.WARNING,
     pack="core",
+    fixable=True,  # rules/fixes.py: quotes yes/no/on/off
     docs=RuleDocs(
         what="Unquoted `yes`, `no`, `on`, `off`, `y`, `n` (booleans in YAML 1.1), numbers with a leading zero "
         "(octal in YAML 1.1) and decimals ending in 0 such as a version `1.10` (read as 1.1).",
@@ -195,6 +197,8 @@ def _references(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(f"{text!r} refers to a {parsed.kind}; this field takes a {allowed}", item, path)
                 continue
             if cat.lookup(parsed, kinds=field.kinds, namespace=ns) is None:
+                if cat.is_invalid(parsed, kinds=field.kinds, namespace=ns):
+                    continue  # the target's own file reports why it is invalid; one finding, not a cascade
                 what = " or ".join(k for k in ((parsed.kind,) if parsed.kind else field.kinds))
                 yield Finding(
                     f"{text!r} does not resolve: no {what} named {parsed.name!r}; create it or fix the reference",
