@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -21,9 +21,13 @@ from pmo_lint.errors import UsageError
 from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
 from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes
 from pmo_lint.model.catalog import Catalog, LoadedEntity
+from pmo_lint.facts import Facts, compute_facts
+from pmo_lint.facts.portfolio import fill_maturity
 from pmo_lint.rules.base import Finding, Rule, RuleContext, RuleMeta
+from pmo_lint.rules.policy import POLICY_ERROR, PolicySet, evaluate, load_policies
 from pmo_lint.rules.core import LOAD_RULES, SCHEMA
 from pmo_lint.rules.registry import all_metas, builtin_rules
+from pmo_lint.rules.suppress import BAD_SUPPRESSION, Directive, apply_inline, apply_waivers, scan_directives
 
 _LOAD_META = {m.id: m for m in LOAD_RULES}
 
@@ -48,6 +52,7 @@ class FileOutcome:
     rel: str
     loaded: LoadedEntity | None
     diagnostics: tuple[Diagnostic, ...]
+    directives: tuple[Directive, ...] = ()  # `# pmo-lint: disable=…` comments of the file
 
 
 def _diag(meta: RuleMeta, message: str, rel: str, line: int, col: int, **kw: object) -> Diagnostic:
@@ -68,9 +73,10 @@ def process_file(src: SourceFile, limits: Limits) -> FileOutcome:
 def process_bytes(rel: str, raw: bytes, limits: Limits) -> FileOutcome:
     from pmo_lint.schema.validate import validate  # pydantic and jsonschema load only when checking
 
+    directives = scan_directives(raw)  # one substring search unless the file has some
     doc = parse_bytes(raw, limits)
     if isinstance(doc, LoadProblem):
-        return FileOutcome(rel, None, (_diag(_LOAD_META[doc.rule], doc.message, rel, doc.line, doc.col),))
+        return FileOutcome(rel, None, (_diag(_LOAD_META[doc.rule], doc.message, rel, doc.line, doc.col),), directives)
     diags: list[Diagnostic] = []
     for note in doc.notes:
         meta = _LOAD_META[note.rule]
@@ -86,7 +92,7 @@ def process_bytes(rel: str, raw: bytes, limits: Limits) -> FileOutcome:
     loaded = LoadedEntity(entity, rel, doc.data) if entity is not None else None
     if loaded is not None:
         diags = [d.replace(entity=loaded.ref) for d in diags]
-    return FileOutcome(rel, loaded, tuple(diags))
+    return FileOutcome(rel, loaded, tuple(diags), directives)
 
 
 def _raw_ref(data: dict[str, object]) -> str:
@@ -150,9 +156,22 @@ def _locate(diags: list[Diagnostic], root: Path, limits: Limits) -> list[Diagnos
     return out
 
 
-def load_portfolio(root: Path, config: Config) -> tuple[list[FileOutcome], list[SourceFile]]:
+def load_portfolio(
+    root: Path, config: Config, opts: RunOptions | None = None
+) -> tuple[list[FileOutcome], list[SourceFile]]:
+    """Every file's outcome, in path order: from the per-file cache when its content is known,
+    else parsed and validated (in worker processes when there are many). See incremental.py."""
+    from pmo_lint.incremental import load_outcomes, per_file_scan, save_stat_map
+
     sources = discover(root, DEFAULT_EXCLUDE + config.exclude, max_files=config.limits.max_files)
-    outcomes = [process_file(src, config.limits) for src in sources]
+    scan, opened = per_file_scan(root, config, opts)
+    try:
+        outcomes = load_outcomes(root, sources, config.limits, scan)
+        if opened is not None and scan is not None:
+            save_stat_map(scan)
+    finally:
+        if opened is not None:
+            opened.close()
     return outcomes, sources
 
 
@@ -172,6 +191,37 @@ def stamp(meta: RuleMeta, finding: Finding, severity: Severity) -> Diagnostic:
     )
 
 
+def severity_for(meta: RuleMeta, levels: Mapping[str, Severity]) -> Severity | None:
+    """A configured severity: by code, then id, then the longest code prefix, then pack."""
+    if not levels:
+        return None
+    exact = levels.get(meta.code) or levels.get(meta.id)
+    if exact is not None:
+        return exact
+    prefixes = [k for k in levels if k and meta.code.upper().startswith(k.upper())]
+    if prefixes:
+        return levels[max(prefixes, key=len)]
+    return levels.get(meta.pack)
+
+
+def _run_policies(
+    policies: PolicySet, ctx: RuleContext, facts: Facts, enabled: set[str], diags: list[Diagnostic]
+) -> list[tuple[RuleMeta, Finding]]:
+    """Policy problems, then the CEL rules; rules that read the maturity level run after the others."""
+    out: list[tuple[RuleMeta, Finding]] = [(POLICY_ERROR, p.finding()) for p in policies.problems]
+    on = [r for r in policies.rules if r.meta.code in enabled]
+    later = [r for r in on if "maturityLevel" in f"{r.when_src} {r.assert_src} {r.message}"]
+    first = [r for r in on if r not in later]
+    out.extend(evaluate(first, ctx, facts))
+    if later and ctx.catalog.config is not None and ctx.catalog.config.spec.levels:
+        reported = [(d.path, d.code, d.rule) for d in diags] + [
+            (f.entity.path if f.entity else f.path or "", m.code, m.id) for m, f in out
+        ]
+        fill_maturity(facts, ctx.catalog, reported)
+    out.extend(evaluate(later, ctx, facts))
+    return out
+
+
 def run_rules(
     rules: Iterable[Rule], ctx: RuleContext, enabled: Iterable[RuleMeta], severity: dict[str, Severity]
 ) -> list[Diagnostic]:
@@ -181,7 +231,7 @@ def run_rules(
         meta = rule.meta
         if meta.code not in on:
             continue
-        level = severity.get(meta.code) or severity.get(meta.id) or meta.severity
+        level = severity_for(meta, severity) or meta.severity
         for finding in rule.check(ctx):
             out.append(stamp(meta, finding, level))
     return out
@@ -207,6 +257,13 @@ def _in_targets(rel: str, targets: list[str] | None) -> bool:
 
 
 def run(opts: RunOptions) -> Result:
+    """Lint a portfolio. A plain run may be answered by the whole-run cache (incremental.py)."""
+    from pmo_lint.incremental import cached_run, is_plain
+
+    return cached_run(opts, _run) if is_plain(opts) else _run(opts)
+
+
+def _run(opts: RunOptions) -> Result:
     paths = opts.paths or (Path(),)
     root = find_root(paths[0])
     for p in paths[1:]:
@@ -216,13 +273,23 @@ def run(opts: RunOptions) -> Result:
     as_of = opts.as_of or dt.date.today()
     # PR mode and history (gitmode.py) hand in a revision read from git, or the head they already loaded
     load = opts.extra.get("load")
-    outcomes, sources = load(root, config) if callable(load) else load_portfolio(root, config)
+    outcomes, sources = load(root, config) if callable(load) else load_portfolio(root, config, opts)
     invalid = {d.entity for o in outcomes if o.loaded is None for d in o.diagnostics if d.entity}
     catalog = Catalog.build((o.loaded for o in outcomes if o.loaded is not None), invalid)
     pmo = catalog.config
     enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()
-    rules = builtin_rules()
-    metas = all_metas(rules)
+    rules: list[Rule] = builtin_rules()
+    config_dir = Path(config.source).parent if config.source else root
+    policies = load_policies(
+        root=root,
+        config_dir=config_dir,
+        config_policies=config.policies,
+        extra_paths=tuple(Path(p) for p in opts.extra.get("policies", ()) or ()),  # type: ignore[attr-defined]
+        taken=[k for r in rules for k in (r.meta.code, r.meta.id)],
+    )
+    rules.extend(policies.python_rules)
+    enabled_packs |= policies.custom_packs
+    metas = all_metas([*rules, *policies.rules])
     severity: dict[str, Severity] = dict(config.severity)
     if pmo:
         for key, label in pmo.spec.severity.items():
@@ -234,29 +301,53 @@ def run(opts: RunOptions) -> Result:
     for o in outcomes:
         for d in o.diagnostics:
             if d.code in enabled_codes:
-                level: Severity | None = severity.get(d.code) or severity.get(d.rule)
+                level: Severity | None = severity_for(_LOAD_META[d.rule], severity)
                 diags.append(d.replace(severity=level) if level and _LOAD_META[d.rule].can_disable else d)
     files = opts.extra.get("files")
+    all_files = files if isinstance(files, frozenset) else frozenset(_all_files(root, sources))
+    facts = compute_facts(catalog, as_of, all_files)  # once per run, shared by every rule
     ctx = RuleContext(
         catalog=catalog,
         as_of=as_of,
-        files=files if isinstance(files, frozenset) else frozenset(_all_files(root, sources)),
+        files=all_files,
+        facts=facts,
         extra=dict(opts.extra.get("context") or {}),  # type: ignore[call-overload]
     )
     diags.extend(run_rules(rules, ctx, enabled, severity))
+    for meta, finding in _run_policies(policies, ctx, facts, enabled_codes, diags):
+        diags.append(stamp(meta, finding, severity_for(meta, severity) or meta.severity))
 
     by_code = {m.code: m for m in metas}
     diags = [d for d in diags if not _ignored_for_path(by_code[d.code], d.path, config)]
+    # inline comments need lines: locate first the findings of files that have directives
+    directives = {o.rel: o.directives for o in outcomes if o.directives}
+    if directives:
+        near = [d for d in diags if d.path in directives]
+        diags = [d for d in diags if d.path not in directives] + _locate(near, root, config.limits)
+    diags, suppressed, bad = apply_inline(diags, directives, by_code)
+    diags.extend(d for d in bad if d.code in enabled_codes and not _ignored_for_path(BAD_SUPPRESSION, d.path, config))
+    waived = apply_waivers(diags, catalog, as_of, by_code, frozenset(enabled_codes))
+    diags = waived.active
+    suppressed.extend(waived.suppressed)
+    for meta, finding in waived.findings:
+        if meta.code in enabled_codes:
+            d = stamp(meta, finding, severity_for(meta, severity) or meta.severity)
+            if not _ignored_for_path(meta, d.path, config):
+                diags.append(d)
     targets = _targets(paths, root)
-    diags = [d for d in diags if _in_targets(d.path, targets)]
+    # problems of a policy file are reported whatever files were named: every file depends on them
+    diags = [d for d in diags if _in_targets(d.path, targets) or (d.code == POLICY_ERROR.code and not d.entity)]
+    suppressed = [d for d in suppressed if _in_targets(d.path, targets)]
     if opts.extra.get("locate", True):  # a base revision's findings are matched by fingerprint only
         diags = _locate(diags, root, config.limits)
+        suppressed = _locate(suppressed, root, config.limits)
     files_checked = len(sources) if targets is None else sum(1 for s in sources if _in_targets(s.rel, targets))
     return Result(
         root=str(root),
         as_of=as_of,
         files_checked=files_checked,
         diagnostics=tuple(sort_diagnostics(diags)),
+        suppressed=tuple(sort_diagnostics(suppressed)),
         extra={"fail_on": opts.fail_on or config.fail_on, "rules": metas, "config": config.source},
     )
 

@@ -484,3 +484,25 @@ def compute_facts(catalog: Catalog, as_of: dt.date, files: frozenset[str] = froz
     b.change_requests(bac_by_project)
     b.groupings()
     return Facts(as_of=as_of, config=config_facts(catalog), by_path=b.out)
+
+
+def fill_maturity(facts: Facts, catalog: Catalog, reported: Iterable[tuple[str, str, str]]) -> None:
+    """Set each project's ``maturityLevel`` from what the rules reported: (file, code, rule id) triples.
+
+    A finding counts against a project when it is on a file under ``projects/<name>/``.
+    """
+    from pmo_lint.facts.maturity import check_fails, maturity_level
+
+    pmo = catalog.config
+    if pmo is None:
+        return
+    levels = [(lv.name, lv.checks) for lv in pmo.spec.levels]
+    failing: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for path, code, rule in reported:
+        parts = path.split("/")
+        if len(parts) > 2 and parts[0] == "projects":
+            failing[parts[1]].append((code, rule))
+    for item in catalog.of_kind("Project"):
+        fails = failing.get(item.path.split("/")[1], []) if item.path.startswith("projects/") else []
+        level = maturity_level(levels, lambda check, fails=fails: not check_fails(check, fails))  # type: ignore[misc]
+        facts.by_path.setdefault(item.path, {})["maturityLevel"] = level

@@ -15,9 +15,20 @@ def builtin_rules() -> list[Rule]:
 
 
 def all_metas(rules: list[Rule] | None = None) -> list[RuleMeta]:
-    """Metadata of every rule, sorted by code: load problems first, then the rules."""
-    metas = list(LOAD_RULES) + [r.meta for r in (rules if rules is not None else builtin_rules())]
-    return sorted(metas, key=lambda m: m.code)
+    """Metadata of every rule, sorted by code: load problems first, then the rules.
+
+    Without ``rules``: the built-in rules plus the shipped and installed packs, read without
+    compiling CEL (``pmo-lint rules`` and ``explain`` stay light).
+    """
+    from pmo_lint.rules.policy import POLICY_ERROR, load_policies
+    from pmo_lint.rules.suppress import SUPPRESSION_METAS
+
+    if rules is None:
+        rules = builtin_rules()
+        packs = load_policies(compile_cel=False, taken=[k for r in rules for k in (r.meta.code, r.meta.id)])
+        rules = [*rules, *packs.python_rules, *packs.rules]
+    metas = list(LOAD_RULES) + [POLICY_ERROR, *SUPPRESSION_METAS] + [r.meta for r in rules]
+    return sorted({m.code: m for m in metas}.values(), key=lambda m: m.code)
 
 
 def find_meta(key: str, metas: list[RuleMeta]) -> RuleMeta | None:

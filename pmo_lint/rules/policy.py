@@ -1,0 +1,773 @@
+"""Declarative policies: rule packs in YAML with CEL expressions (``.dev/POLICY-FORMAT.md``).
+
+Loading is in two steps so that ``pmo-lint rules`` and ``explain`` stay light: :func:`read_pack`
+parses the YAML (PyYAML only, every rule keeps its file and line) and validates the shape; only
+:func:`compile_pack` imports ``cel`` and compiles each expression once. Anything wrong in a pack
+becomes a ``policy-error`` finding at the pack file's line, never a traceback, and the other rules
+still run. At run time all rules of one entity are evaluated against one set of CEL variables.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from pmo_lint.diagnostics import DataPath, Severity
+from pmo_lint.loader.yamlio import LoadedDocument, LoadProblem, parse_bytes
+from pmo_lint.model.refs import REF_KIND_NAMES
+from pmo_lint.rules.base import Finding, RuleContext, RuleDocs, RuleMeta
+
+if TYPE_CHECKING:
+    from pmo_lint.facts import Facts
+    from pmo_lint.model.catalog import LoadedEntity
+
+POLICY_ERROR = RuleMeta(
+    id="policy-error",
+    code="PMO011",
+    title="Policy files load and their rules evaluate",
+    severity=Severity.ERROR,
+    pack="core",
+    can_disable=False,
+    docs=RuleDocs(
+        what="A rule pack (`policies/*.yaml`, the files listed under `policies:` in the configuration, or an "
+        "installed third-party pack) is well-formed: known keys, required fields, unique codes and ids, CEL "
+        "expressions that compile and use only the known variables (`entity`, `facts`, `config`, `asOf`, `item`, "
+        "`index`) and functions. A rule that fails while evaluating one entity (a field missing without `has()`, "
+        "mixed types) is reported on that entity, and the other rules still run.",
+        why="A policy that cannot run must not pass silently: the check it stands for would be skipped for "
+        "everyone while the run stays green.",
+        example="pack: acme\nrules:\n  - id: budget-set\n    code: ACM001\n    title: Budget set\n    severity: error\n"
+        "    kind: Project\n    assert: 'entity.spec.budget.bac >'\n    message: set a budget\n",
+        use_instead="pack: acme\nrules:\n  - id: budget-set\n    code: ACM001\n    title: Budget set\n"
+        "    severity: error\n    kind: Project\n"
+        "    assert: 'has(entity.spec.budget) && entity.spec.budget.bac > 0.0'\n"
+        "    message: set a budget\n",
+    ),
+)
+
+KINDS = frozenset(REF_KIND_NAMES.values())
+PACK_KEYS = frozenset({"pack", "title", "description", "rules"})
+RULE_KEYS = frozenset(
+    {
+        "id",
+        "code",
+        "title",
+        "severity",
+        "kind",
+        "when",
+        "assert",
+        "each",
+        "path",
+        "message",
+        "standard",
+        "fixable",
+        "docs",
+    }
+)
+RULE_REQUIRED = ("id", "code", "title", "severity", "kind", "assert", "message")
+DOCS_KEYS = frozenset({"what", "why", "example", "use_instead", "files", "options"})
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CODE_RE = re.compile(r"^[A-Z]{2,6}[0-9]{3}$")
+PACK_RE = ID_RE
+
+ROOTS = frozenset({"entity", "facts", "config", "asOf"})
+EACH_ROOTS = frozenset({"item", "index"})
+CEL_TYPE_NAMES = frozenset({"int", "uint", "double", "string", "bool", "bytes", "list", "map", "null_type", "type"})
+OUR_FUNCTIONS = frozenset({"daysBetween", "daysSince", "isBefore", "exists"})
+CEL_FUNCTIONS = frozenset(
+    {
+        "size", "int", "uint", "double", "string", "bytes", "bool", "dyn", "type", "timestamp", "duration",
+        "matches", "contains", "startsWith", "endsWith", "has", "all", "exists_one", "map", "filter",
+        "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
+        "getMinutes", "getSeconds", "getMilliseconds",
+    }
+)  # fmt: skip
+# cel.stdlib functions we register; `lists.range` is left out: it builds lists of any size
+UNSAFE_STDLIB = frozenset({"lists.range"})
+
+# bounds on what CEL is handed: CEL always terminates, but nested comprehensions over long lists
+# are polynomial; with these caps one rule on one entity stays under ~10^6 steps
+MAX_LIST_ITEMS = 1000
+MAX_STRING_CHARS = 10_000
+MAX_COMPREHENSION_DEPTH = 2
+MAX_EXPRESSION_CHARS = 4000
+
+_MACRO_VAR = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*([A-Za-z_]\w*)\s*,")
+_MACRO_CALL = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_PLACEHOLDER_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*$")
+_PATH_TOKEN = re.compile(r"([A-Za-z_][\w-]*)|\[(\d+)\]")
+_DATA_PATH = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*$")
+
+
+@dataclass(frozen=True)
+class PolicyProblem:
+    """Something wrong in a pack file, found while loading it."""
+
+    message: str
+    path: str  # display path of the pack file
+    line: int = 1
+    col: int = 1
+
+    def finding(self) -> Finding:
+        return Finding(self.message, path=self.path, line=self.line, col=self.col)
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    """One declarative rule: metadata, its CEL sources and, once compiled, the programs."""
+
+    meta: RuleMeta
+    kind: str
+    assert_src: str
+    message: str
+    when_src: str | None = None
+    each_src: str | None = None
+    path: DataPath = ()
+    pack_path: str = ""  # display path of the pack file
+    line: int = 0
+    lines: Mapping[str, int] = field(default_factory=dict)  # line of each key's value
+    files: Mapping[str, str] = field(default_factory=dict)  # docs.files: extra files the examples need
+    programs: Mapping[str, Any] = field(default_factory=dict)  # "when"/"assert"/"each" -> cel.Program
+    roots: frozenset[str] = frozenset()  # context variables the rule reads
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        """Run alone (the engine runs all policies together through :func:`evaluate`)."""
+        facts = ctx.facts
+        if facts is None:
+            from pmo_lint.facts import compute_facts
+
+            facts = compute_facts(ctx.catalog, ctx.as_of, ctx.files)
+        return [f for _, f in evaluate([self], ctx, facts)]  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: str
+    path: str  # display path
+    rules: tuple[PolicyRule, ...]
+    problems: tuple[PolicyProblem, ...] = ()
+
+
+# -- reading and validating --------------------------------------------------------------------
+def _line(doc: LoadedDocument, path: DataPath, *, key: bool = False) -> tuple[int, int]:
+    return doc.locate(path, key=key)
+
+
+def parse_data_path(text: str) -> DataPath | None:
+    """``spec.milestones[2].forecastDate`` -> ("spec", "milestones", 2, "forecastDate"); None if malformed."""
+    if not _DATA_PATH.match(text):
+        return None
+    return tuple(m.group(1) if m.group(1) else int(m.group(2)) for m in _PATH_TOKEN.finditer(text))
+
+
+def placeholders(template: str) -> list[str]:
+    return [m.group(1).strip() for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
+
+
+def _close(word: str, options: Iterable[str]) -> str:
+    near = difflib.get_close_matches(word, sorted(options), n=1)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
+def read_pack(raw: bytes, display: str, *, taken: set[str] | None = None) -> Pack:
+    """Parse and validate a pack without compiling CEL. ``taken`` holds codes and ids already in use
+    (it is updated), so duplicates across packs are caught; a duplicate rule is dropped."""
+    taken = taken if taken is not None else set()
+    loaded = parse_bytes(raw)
+    if isinstance(loaded, LoadProblem):
+        return Pack(
+            "",
+            "",
+            display,
+            (),
+            (PolicyProblem(f"policy file is not valid YAML: {loaded.message}", display, loaded.line, loaded.col),),
+        )
+    doc = loaded
+    problems: list[PolicyProblem] = []
+
+    def problem(message: str, at: DataPath, *, key: bool = False) -> None:
+        line, col = _line(doc, at, key=key)
+        problems.append(PolicyProblem(message, display, line, col))
+
+    data = doc.data
+    for key in data:
+        if key not in PACK_KEYS:
+            problem(f"unknown key {key!r} in a policy pack{_close(key, PACK_KEYS)}", (key,), key=True)
+    name = data.get("pack")
+    if not isinstance(name, str) or not PACK_RE.match(name):
+        problem("a policy pack needs `pack:` with a lowercase name such as `acme-governance`", ("pack",))
+        name = ""
+    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    rules_data = data.get("rules")
+    rules: list[PolicyRule] = []
+    if not isinstance(rules_data, list):
+        problem("a policy pack needs `rules:`, a list of rules", ("rules",))
+        rules_data = []
+    for i, raw_rule in enumerate(rules_data):
+        rule = _read_rule(raw_rule, i, name, display, doc, problem, taken)
+        if rule is not None:
+            rules.append(rule)
+    return Pack(name, str(title), display, tuple(rules), tuple(problems))
+
+
+def _read_rule(
+    raw: Any,
+    i: int,
+    pack: str,
+    display: str,
+    doc: LoadedDocument,
+    problem: Callable[..., None],
+    taken: set[str],
+) -> PolicyRule | None:
+    at: DataPath = ("rules", i)
+    if not isinstance(raw, dict):
+        problem(f"rules[{i}] must be a mapping with id, code, title, severity, kind, assert and message", at)
+        return None
+    ok = True
+    for key in raw:
+        if key not in RULE_KEYS:
+            problem(f"rules[{i}]: unknown key {key!r}{_close(key, RULE_KEYS)}", (*at, key), key=True)
+            ok = False
+    for key in RULE_REQUIRED:
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            problem(f"rules[{i}]: `{key}` is required and must be a non-empty string", (*at, key) if key in raw else at)
+            ok = False
+    for key in ("when", "each", "path", "standard"):
+        if key in raw and not isinstance(raw[key], str):
+            problem(f"rules[{i}]: `{key}` must be a string", (*at, key))
+            ok = False
+    if not ok:
+        return None
+    rule_id, code = raw["id"], raw["code"]
+    if not ID_RE.match(rule_id):
+        problem(f"rules[{i}]: id {rule_id!r} must be kebab-case, e.g. `status-report-stale`", (*at, "id"))
+        return None
+    if not CODE_RE.match(code):
+        problem(f"rules[{i}]: code {code!r} must be 2–6 capital letters and 3 digits, e.g. `TAC001`", (*at, "code"))
+        return None
+    for what, value in (("code", code), ("id", rule_id)):
+        if value.lower() in taken:
+            problem(f"{what} {value!r} is used by another rule; give this rule its own {what}", (*at, what))
+            return None
+    try:
+        severity = Severity.parse(raw["severity"])
+    except ValueError as exc:
+        problem(f"rules[{i}]: {exc}", (*at, "severity"))
+        return None
+    kind = raw["kind"]
+    if kind not in KINDS:
+        problem(f"rules[{i}]: unknown kind {kind!r}{_close(kind, KINDS)}", (*at, "kind"))
+        return None
+    fixable = raw.get("fixable", False)
+    if not isinstance(fixable, bool):
+        problem(f"rules[{i}]: `fixable` must be true or false", (*at, "fixable"))
+        return None
+    docs_raw = raw.get("docs", {})
+    files: dict[str, str] = {}
+    if not isinstance(docs_raw, dict):
+        problem(f"rules[{i}]: `docs` must be a mapping (what, why, example, use_instead)", (*at, "docs"))
+        return None
+    for key, value in docs_raw.items():
+        if key not in DOCS_KEYS:
+            problem(f"rules[{i}].docs: unknown key {key!r}{_close(key, DOCS_KEYS)}", (*at, "docs", key), key=True)
+            return None
+        if key == "files":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                problem(f"rules[{i}].docs.files must map paths to file contents", (*at, "docs", key))
+                return None
+            files = dict(value)
+        elif not isinstance(value, str):
+            problem(f"rules[{i}].docs.{key} must be a string", (*at, "docs", key))
+            return None
+    path: DataPath = ()
+    if raw.get("path"):
+        parsed = parse_data_path(raw["path"].strip())
+        if parsed is None:
+            problem(
+                f"rules[{i}]: path {raw['path']!r} is not a data path such as `spec.milestones` or `spec.a[0].b`",
+                (*at, "path"),
+            )
+            return None
+        path = parsed
+    each = raw.get("each")
+    allowed = ROOTS | (EACH_ROOTS if each else frozenset())
+    for name in placeholders(raw["message"]):
+        root = re.split(r"[.\[]", name, maxsplit=1)[0]
+        if not _PLACEHOLDER_PATH.match(name) or root not in allowed:
+            problem(
+                f"rules[{i}]: message placeholder {{{name}}} must be a dotted path starting with "
+                f"{', '.join(sorted(allowed))}",
+                (*at, "message"),
+            )
+            return None
+    taken.update({code.lower(), rule_id.lower()})
+    docs = RuleDocs(
+        what=str(docs_raw.get("what", "")).strip(),
+        why=str(docs_raw.get("why", "")).strip(),
+        example=str(docs_raw.get("example", "")),
+        use_instead=str(docs_raw.get("use_instead", "")),
+        options=str(docs_raw.get("options", "")).strip(),
+    )
+    line = _line(doc, at)[0]
+    meta = RuleMeta(
+        id=rule_id,
+        code=code,
+        title=raw["title"].strip(),
+        severity=severity,
+        pack=pack,
+        docs=docs,
+        kinds=(kind,),
+        fixable=fixable,
+        standard=str(raw.get("standard", "")).strip(),
+        source=f"{display}:{line}",
+    )
+    lines = {key: _line(doc, (*at, key))[0] for key in ("when", "assert", "each", "message") if key in raw}
+    return PolicyRule(
+        meta=meta,
+        kind=kind,
+        assert_src=raw["assert"],
+        message=" ".join(raw["message"].split()),
+        when_src=raw.get("when") or None,
+        each_src=each or None,
+        path=path,
+        pack_path=display,
+        line=line,
+        lines=lines,
+        files=files,
+    )
+
+
+# -- compiling ------------------------------------------------------------------------------------
+def _strip_strings(src: str) -> str:
+    """The expression with string literals blanked, so names inside quotes are not mistaken for code."""
+    return re.sub(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", '""', src)
+
+
+def comprehension_depth(src: str) -> int:
+    code = _strip_strings(src)
+    depth = best = 0
+    stack: list[bool] = []  # per open paren: does it open a macro call
+    macro_starts = {m.end() - 1 for m in _MACRO_CALL.finditer(code)}
+    for pos, ch in enumerate(code):
+        if ch == "(":
+            is_macro = pos in macro_starts
+            stack.append(is_macro)
+            if is_macro:
+                depth += 1
+                best = max(best, depth)
+        elif ch == ")" and stack and stack.pop():
+            depth -= 1
+    return best
+
+
+def _known_functions() -> frozenset[str]:
+    from cel import stdlib
+
+    ctx = _bare_context()
+    stdlib.add_stdlib_to_context(ctx)
+    return CEL_FUNCTIONS | OUR_FUNCTIONS | (frozenset(ctx.functions) - UNSAFE_STDLIB)
+
+
+def _bare_context() -> Any:
+    import cel
+
+    return cel.Context()
+
+
+def _first_line(text: str) -> str:
+    # the cel crate's messages repeat the expression with a caret; the first error line says it all
+    for line in text.splitlines():
+        if "ERROR:" in line:
+            return line.split("ERROR:", 1)[1].strip().replace("<input>:", "at ")
+    return text.splitlines()[0] if text else "invalid expression"
+
+
+def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
+    """Compile every expression once; rules that do not compile become problems and are dropped."""
+    import cel
+
+    known = known if known is not None else _known_functions()
+    rules: list[PolicyRule] = []
+    problems = list(pack.problems)
+    for rule in pack.rules:
+        programs: dict[str, Any] = {}
+        roots: set[str] = set()
+        failed = False
+        for key, src in (("each", rule.each_src), ("when", rule.when_src), ("assert", rule.assert_src)):
+            if src is None:
+                continue
+            line = rule.lines.get(key, rule.line)
+            where = f"{rule.meta.code} {key}"
+            if len(src) > MAX_EXPRESSION_CHARS:
+                problems.append(
+                    PolicyProblem(f"{where}: expression longer than {MAX_EXPRESSION_CHARS} characters", pack.path, line)
+                )
+                failed = True
+                break
+            try:
+                program = cel.compile(src)
+            except Exception as exc:  # noqa: BLE001 - the cel crate raises ValueError and others for bad syntax
+                problems.append(PolicyProblem(f"{where}: CEL syntax error {_first_line(str(exc))}", pack.path, line))
+                failed = True
+                break
+            unknown_fn = sorted(f for f in program.functions() if f[:1] not in ("_", "@", "!") and f not in known)
+            if unknown_fn:
+                problems.append(
+                    PolicyProblem(
+                        f"{where}: unknown function {unknown_fn[0]!r}{_close(unknown_fn[0], known)}; "
+                        "the functions are CEL's own plus daysBetween, daysSince, isBefore and exists",
+                        pack.path,
+                        line,
+                    )
+                )
+                failed = True
+                break
+            bound = set(_MACRO_VAR.findall(_strip_strings(src)))
+            allowed = ROOTS | CEL_TYPE_NAMES | bound | (EACH_ROOTS if rule.each_src and key != "each" else frozenset())
+            unknown_var = sorted(v for v in program.variables() if v not in allowed)
+            if unknown_var:
+                choices = ROOTS | (EACH_ROOTS if rule.each_src and key != "each" else frozenset())
+                problems.append(
+                    PolicyProblem(
+                        f"{where}: unknown variable {unknown_var[0]!r}{_close(unknown_var[0], choices)}; "
+                        f"use {', '.join(sorted(choices))}",
+                        pack.path,
+                        line,
+                    )
+                )
+                failed = True
+                break
+            if comprehension_depth(src) > MAX_COMPREHENSION_DEPTH:
+                problems.append(
+                    PolicyProblem(
+                        f"{where}: comprehensions (all, exists, map, filter) nest deeper than "
+                        f"{MAX_COMPREHENSION_DEPTH}; split the rule or use a fact",
+                        pack.path,
+                        line,
+                    )
+                )
+                failed = True
+                break
+            programs[key] = program
+            roots.update(v for v in program.variables() if v in ROOTS)
+        if failed:
+            continue
+        roots.update(re.split(r"[.\[]", p, maxsplit=1)[0] for p in placeholders(rule.message))
+        rules.append(replace(rule, programs=programs, roots=frozenset(roots & ROOTS)))
+    return replace(pack, rules=tuple(rules), problems=tuple(problems))
+
+
+def load_pack_file(path: Path, display: str, *, taken: set[str] | None = None, compile_cel: bool = True) -> Pack:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Pack("", "", display, (), (PolicyProblem(f"cannot read policy file: {exc.strerror}", display),))
+    pack = read_pack(raw, display, taken=taken)
+    return compile_pack(pack) if compile_cel else pack
+
+
+def pack_files(path: Path) -> list[Path]:
+    """A pack file, or the ``*.yaml`` files of a folder (not its sub-folders), sorted."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+# -- evaluating -----------------------------------------------------------------------------------
+def normalise(value: Any) -> Any:
+    """Ints to floats (CEL does not mix int and double), dates to ISO strings, sizes capped."""
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, str):
+        return value if len(value) <= MAX_STRING_CHARS else value[:MAX_STRING_CHARS]
+    if isinstance(value, dict):
+        return {str(k): normalise(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalise(v) for v in value[:MAX_LIST_ITEMS]]
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return isoformat()
+    return str(value)
+
+
+def _resolve(name: str, scope: Mapping[str, Any]) -> Any:
+    node: Any = scope
+    for m in _PATH_TOKEN.finditer(name):
+        if m.group(1) is not None:
+            if not isinstance(node, dict) or m.group(1) not in node:
+                return None
+            node = node[m.group(1)]
+        else:
+            idx = int(m.group(2))
+            if not isinstance(node, list) or idx >= len(node):
+                return None
+            node = node[idx]
+    return node
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, list):
+        return ", ".join(format_value(v) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def render_message(template: str, scope: Mapping[str, Any]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) == "{{":
+            return "{"
+        if m.group(0) == "}}":
+            return "}"
+        return format_value(_resolve(m.group(1).strip(), scope))
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+def cel_functions(as_of: str, files: frozenset[str]) -> dict[str, Callable[..., Any]]:
+    from pmo_lint.facts.dates import days_between, parse_date
+
+    def exists(path: str) -> bool:
+        if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
+            return False
+        return str(PurePosixPath(path)) in files
+
+    return {
+        "daysBetween": days_between,
+        "daysSince": lambda a: days_between(a, as_of),
+        "isBefore": lambda a, b: parse_date(a) < parse_date(b),
+        "exists": exists,
+    }
+
+
+def _base_context(ctx: RuleContext, facts: Facts) -> Any:
+    import cel
+    from cel import stdlib
+
+    context = cel.Context()
+    stdlib.add_stdlib_to_context(context)
+    as_of = ctx.as_of.isoformat()
+    for name, func in cel_functions(as_of, ctx.files).items():
+        context.add_function(name, func)
+    context.add_variable("config", normalise(facts.config))
+    context.add_variable("asOf", as_of)
+    return context
+
+
+def _explain(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, KeyError):
+        return f"field {text} is missing; guard it with has(…)"
+    if isinstance(exc, IndexError):
+        return f"list index out of range ({text})"
+    if text.startswith("No such overload"):
+        return "no such overload: operands of the wrong type (a null, or int mixed with double?)"
+    return text[:300]
+
+
+def evaluate(rules: Sequence[PolicyRule], ctx: RuleContext, facts: Facts) -> list[tuple[RuleMeta, Finding]]:
+    """Run policy rules over every entity of their kinds: one set of CEL variables per entity."""
+    by_kind: dict[str, list[PolicyRule]] = {}
+    for rule in rules:
+        if rule.programs:
+            by_kind.setdefault(rule.kind, []).append(rule)
+    if not by_kind:
+        return []
+    context = _base_context(ctx, facts)
+    config = normalise(facts.config)
+    as_of = ctx.as_of.isoformat()
+    out: list[tuple[RuleMeta, Finding]] = []
+    for kind in sorted(by_kind):
+        kind_rules = by_kind[kind]
+        needs_entity = any("entity" in r.roots for r in kind_rules)
+        for item in ctx.catalog.of_kind(kind):
+            entity = normalise(item.data) if needs_entity else {}
+            entity_facts = normalise(facts.of(item))
+            context.add_variable("entity", entity)
+            context.add_variable("facts", entity_facts)
+            scope = {"entity": entity, "facts": entity_facts, "config": config, "asOf": as_of}
+            for rule in kind_rules:
+                out.extend(_run_rule(rule, context, scope, item))
+    return out
+
+
+def _truth(rule: PolicyRule, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"`{key}` must give true or false, not {type(value).__name__} {format_value(value)}")
+    return value
+
+
+def _run_rule(
+    rule: PolicyRule, context: Any, scope: dict[str, Any], item: LoadedEntity
+) -> Iterator[tuple[RuleMeta, Finding]]:
+    progs = rule.programs
+    stage = "when"
+    try:
+        if "each" not in progs:
+            if "when" in progs and not _truth(rule, "when", progs["when"].execute(context)):
+                return
+            stage = "assert"
+            if not _truth(rule, "assert", progs["assert"].execute(context)):
+                yield rule.meta, Finding(render_message(rule.message, scope), item, rule.path)
+            return
+        stage = "each"
+        items = progs["each"].execute(context)
+        if items is None:
+            return  # an absent optional list has no items to check
+        if not isinstance(items, list):
+            raise TypeError(f"`each` must give a list, not {type(items).__name__}")
+        for index, element in enumerate(items[:MAX_LIST_ITEMS]):
+            element = normalise(element)
+            context.add_variable("item", element)
+            context.add_variable("index", float(index))
+            stage = "when"
+            if "when" in progs and not _truth(rule, "when", progs["when"].execute(context)):
+                continue
+            stage = "assert"
+            if not _truth(rule, "assert", progs["assert"].execute(context)):
+                local = {**scope, "item": element, "index": float(index)}
+                yield rule.meta, Finding(render_message(rule.message, local), item, (*rule.path, index))
+    except Exception as exc:  # noqa: BLE001 - any failure of a rule on one entity is a finding, never a crash
+        yield (
+            POLICY_ERROR,
+            Finding(
+                f"rule {rule.meta.code} ({rule.meta.id}, {rule.pack_path}:{rule.lines.get(stage, rule.line)}) "
+                f"failed on this {rule.kind} in `{stage}`: {_explain(exc)}; fix the rule or the data",
+                item,
+                rule.path,
+            ),
+        )
+
+
+# -- where packs come from ------------------------------------------------------------------------
+ENTRY_POINT_GROUP = "pmo_lint.rules"
+SHIPPED_PREFIX = "<pmo-lint>/policies"
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """Every policy a run uses: declarative rules, Python rules from plug-ins, and load problems."""
+
+    rules: tuple[PolicyRule, ...] = ()
+    python_rules: tuple[Any, ...] = ()  # Rule objects from entry points
+    problems: tuple[PolicyProblem, ...] = ()
+    custom_packs: frozenset[str] = frozenset()  # packs from the configuration and plug-ins: on by default
+
+    def metas(self) -> list[RuleMeta]:
+        return [r.meta for r in self.rules] + [r.meta for r in self.python_rules]
+
+
+def _display(path: Path, root: Path | None) -> str:
+    resolved = path.resolve()
+    if root is not None and resolved.is_relative_to(root.resolve()):
+        return resolved.relative_to(root.resolve()).as_posix()
+    return resolved.as_posix()
+
+
+def _is_rule(obj: object) -> bool:
+    return isinstance(getattr(obj, "meta", None), RuleMeta) and callable(getattr(obj, "check", None))
+
+
+def _entry_point_sources(taken: set[str]) -> tuple[list[Path], list[Any], list[PolicyProblem]]:
+    """Installed plug-ins only: an entry point gives rules, or a path to pack YAML (never repo code)."""
+    from importlib.metadata import entry_points
+
+    paths: list[Path] = []
+    rules: list[Any] = []
+    problems: list[PolicyProblem] = []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        where = f"<entry point {ep.name} = {ep.value}>"
+        try:
+            obj = ep.load()
+            if callable(obj) and not _is_rule(obj):
+                obj = obj()
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in is a finding, not a crash
+            problems.append(PolicyProblem(f"rule plug-in failed to load: {type(exc).__name__}: {exc}", where))
+            continue
+        items = obj if isinstance(obj, (list, tuple)) else [obj]
+        for entry in items:
+            if isinstance(entry, (str, Path)):
+                paths.append(Path(entry))
+            elif _is_rule(entry):
+                meta: RuleMeta = entry.meta
+                if meta.code.lower() in taken or meta.id.lower() in taken:
+                    problems.append(PolicyProblem(f"plug-in rule {meta.code} ({meta.id}) reuses a code or id", where))
+                    continue
+                taken.update({meta.code.lower(), meta.id.lower()})
+                rules.append(entry)
+            else:
+                problems.append(
+                    PolicyProblem(f"rule plug-in gave {type(entry).__name__}; expected rules or a pack path", where)
+                )
+    return paths, rules, problems
+
+
+def load_policies(
+    *,
+    root: Path | None = None,
+    config_dir: Path | None = None,
+    config_policies: Sequence[str] = (),
+    extra_paths: Sequence[Path] = (),
+    taken: Iterable[str] = (),
+    compile_cel: bool = True,
+    shipped: bool = True,
+    plugins: bool = True,
+) -> PolicySet:
+    """Shipped packs, then the configuration's ``policies:`` (relative to the config file), then plug-ins."""
+    from pmo_lint.resources import policies_dir
+
+    used = {t.lower() for t in taken}
+    rules: list[PolicyRule] = []
+    problems: list[PolicyProblem] = []
+    custom: set[str] = set()
+
+    def add(path: Path, display: str, is_custom: bool) -> None:
+        pack = load_pack_file(path, display, taken=used, compile_cel=compile_cel)
+        rules.extend(pack.rules)
+        problems.extend(pack.problems)
+        if is_custom and pack.name:
+            custom.add(pack.name)
+
+    if shipped:
+        base = policies_dir()
+        for path in pack_files(base) if base.is_dir() else []:
+            add(path, f"{SHIPPED_PREFIX}/{path.name}", False)
+    sources: list[tuple[Path, str]] = []
+    for entry in config_policies:
+        path = (config_dir or Path.cwd()) / entry
+        if not path.exists():
+            problems.append(PolicyProblem(f"policies: {entry!r} does not exist", str(config_dir or "") or "<config>"))
+            continue
+        sources.extend((p, _display(p, root)) for p in pack_files(path))
+    for path in extra_paths:
+        sources.extend((p, _display(p, root)) for p in pack_files(path))
+    python_rules: list[Any] = []
+    if plugins:
+        ep_paths, python_rules, ep_problems = _entry_point_sources(used)
+        problems.extend(ep_problems)
+        for path in ep_paths:
+            sources.extend((p, _display(p, None)) for p in pack_files(path))
+        custom.update(r.meta.pack for r in python_rules)
+    for path, display in sources:
+        add(path, display, True)
+    return PolicySet(tuple(rules), tuple(python_rules), tuple(problems), frozenset(custom))
