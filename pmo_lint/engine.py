@@ -20,7 +20,7 @@ from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
 from pmo_lint.errors import UsageError
 from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
 from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes
-from pmo_lint.model.catalog import Catalog, LoadedEntity
+from pmo_lint.model.catalog import Catalog, LoadedEntity, ref_from_path
 from pmo_lint.facts import Facts, compute_facts
 from pmo_lint.facts.portfolio import fill_maturity
 from pmo_lint.rules.base import Finding, Rule, RuleContext, RuleMeta
@@ -274,7 +274,13 @@ def _run(opts: RunOptions) -> Result:
     # PR mode and history (gitmode.py) hand in a revision read from git, or the head they already loaded
     load = opts.extra.get("load")
     outcomes, sources = load(root, config) if callable(load) else load_portfolio(root, config, opts)
-    invalid = {d.entity for o in outcomes if o.loaded is None for d in o.diagnostics if d.entity}
+    invalid = {
+        ref
+        for o in outcomes
+        if o.loaded is None
+        for ref in (ref_from_path(o.rel), *(d.entity for d in o.diagnostics))
+        if ref
+    }
     catalog = Catalog.build((o.loaded for o in outcomes if o.loaded is not None), invalid)
     pmo = catalog.config
     enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pmo_lint.model.base import Entity
-from pmo_lint.model.kinds import PMOConfig
+from pmo_lint.model.kinds import ALL_KINDS, PMOConfig
 from pmo_lint.model.refs import NAMESPACED_KINDS, ParsedRef, parse_ref
 
 E = TypeVar("E", bound=Entity)
@@ -27,6 +29,29 @@ class LoadedEntity:
     @property
     def ref(self) -> str:
         return self.entity.ref
+
+
+@functools.cache
+def _layout() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for model in ALL_KINDS:
+        pattern = re.escape(model.FOLDER.removesuffix(".yaml"))
+        for field_name in ("name", "namespace", "year"):
+            pattern = pattern.replace(re.escape("{" + field_name + "}"), f"(?P<{field_name}>[^/]+)")
+        out.append((re.compile(pattern + r"\.ya?ml"), model.KIND))
+    return tuple(out)
+
+
+def ref_from_path(rel: str) -> str:
+    """The identity the repository layout gives a file ("" when none), for files whose content cannot say."""
+    for pattern, kind in _layout():
+        m = pattern.fullmatch(rel)
+        if m:
+            groups = m.groupdict()
+            name = groups.get("name") or ""
+            ns = f"{groups['namespace']}/" if groups.get("namespace") else ""
+            return f"{kind.lower()}:{ns}{name}" if name else ""
+    return ""
 
 
 def _key(kind: str, namespace: str | None, name: str) -> tuple[str, str, str]:
