@@ -79,10 +79,15 @@ def cli() -> None:
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from pmo_lint.errors import UsageError
+
+    # raised inside the command, so it must be our UsageError (exit 2), not click's (which the handler sees as a bug)
     try:
-        return dt.date.fromisoformat(value)
+        if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit():
+            return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+        pass
+    raise UsageError(f"{value!r} is not a date; use YYYY-MM-DD")
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
