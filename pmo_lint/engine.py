@@ -286,13 +286,18 @@ def _run(opts: RunOptions) -> Result:
     enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()
     rules: list[Rule] = builtin_rules()
     config_dir = Path(config.source).parent if config.source else root
-    policies = load_policies(
-        root=root,
-        config_dir=config_dir,
-        config_policies=config.policies,
-        extra_paths=tuple(Path(p) for p in opts.extra.get("policies", ()) or ()),  # type: ignore[attr-defined]
-        taken=[k for r in rules for k in (r.meta.code, r.meta.id)],
-    )
+    memo = opts.extra.get("policy_memo")  # PR mode and history load the packs once for all their runs
+    policies = memo["set"] if isinstance(memo, dict) and "set" in memo else None
+    if policies is None:
+        policies = load_policies(
+            root=root,
+            config_dir=config_dir,
+            config_policies=config.policies,
+            extra_paths=tuple(Path(p) for p in opts.extra.get("policies", ()) or ()),  # type: ignore[attr-defined]
+            taken=[k for r in rules for k in (r.meta.code, r.meta.id)],
+        )
+        if isinstance(memo, dict):
+            memo["set"] = policies
     rules.extend(policies.python_rules)
     enabled_packs |= policies.custom_packs
     metas = all_metas([*rules, *policies.rules])
