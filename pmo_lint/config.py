@@ -21,6 +21,7 @@ CONFIG_NAMES = (".pmo-lint.yaml", ".pmo-lint.yml")
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "templates/**",
+    "policies/**",  # custom rule packs (see `policies:`), not portfolio entities
     "docs/**",
     "site/**",
     "node_modules/**",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -256,6 +256,18 @@ def _in_targets(rel: str, targets: list[str] | None) -> bool:
     return any(rel == t or rel.startswith(t.rstrip("/") + "/") for t in targets)
 
 
+def _exclude_policy_files(config: Config, root: Path) -> Config:
+    """Custom rule packs inside the portfolio are policies, not entities: keep them out of discovery."""
+    base = Path(config.source).parent if config.source else root
+    globs: list[str] = []
+    for entry in config.policies:
+        path = (base / entry).resolve()
+        if path.is_relative_to(root.resolve()):
+            rel = path.relative_to(root.resolve()).as_posix()
+            globs.append(f"{rel}/**" if path.is_dir() else rel)
+    return replace(config, exclude=(*config.exclude, *globs)) if globs else config
+
+
 def run(opts: RunOptions) -> Result:
     """Lint a portfolio. A plain run may be answered by the whole-run cache (incremental.py)."""
     from pmo_lint.incremental import cached_run, is_plain
@@ -269,7 +281,7 @@ def _run(opts: RunOptions) -> Result:
     for p in paths[1:]:
         if find_root(p) != root:
             raise UsageError(f"{p} belongs to another portfolio than {paths[0]}")
-    config = load_config(root, opts.config_path)
+    config = _exclude_policy_files(load_config(root, opts.config_path), root)
     as_of = opts.as_of or dt.date.today()
     # PR mode and history (gitmode.py) hand in a revision read from git, or the head they already loaded
     load = opts.extra.get("load")

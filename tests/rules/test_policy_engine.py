@@ -1,0 +1,345 @@
+"""The CEL policy engine: loading and validating packs, evaluating rules, and reporting broken ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmo_lint.diagnostics import Diagnostic, Result, Severity
+from pmo_lint.engine import RunOptions, run
+from pmo_lint.rules.policy import (
+    comprehension_depth,
+    format_value,
+    load_policies,
+    normalise,
+    parse_data_path,
+    read_pack,
+    render_message,
+)
+from tests.policy_kit import write_portfolio
+
+GOOD = """\
+pack: acme
+title: Acme house rules
+rules:
+  - id: budget-set
+    code: ACM001
+    title: Projects have a budget
+    severity: error
+    kind: Project
+    when: facts.active
+    assert: 'has(entity.spec.budget) && entity.spec.budget.bac > 0.0'
+    path: spec.lifecycle
+    message: project {entity.metadata.name} in phase {facts.phase} has no budget (bac {facts.bac}); add spec.budget
+  - id: risks-closed
+    code: ACM002
+    title: Few open risks
+    severity: warning
+    kind: Project
+    assert: facts.risks.open < 2
+    message: '{facts.risks.open} open risks, max score {facts.risks.maxScore}'
+"""
+
+PROJECT2 = """\
+apiVersion: pmo-lint/v1
+kind: Project
+metadata:
+  name: erp
+spec:
+  type: it
+  category: strategic
+  lifecycle:
+    phase: proposed
+"""
+
+
+def lint(root: Path, packs: dict[str, str], *, select: tuple[str, ...] = ("ACM",), as_of: str = "2025-06-30") -> Result:
+    for name, text in packs.items():
+        (root / "policies").mkdir(exist_ok=True)
+        (root / "policies" / name).write_text(text, encoding="utf-8")
+    listed = ", ".join(f"policies/{n}" for n in packs)
+    (root / ".pmo-lint.yaml").write_text(f"policies: [{listed}]\n", encoding="utf-8")
+    return run(RunOptions(paths=(root,), select=select, as_of=dt.date.fromisoformat(as_of)))
+
+
+def codes(result: Result) -> list[tuple[str, str, int]]:
+    return [(d.code, d.path, d.line) for d in result.diagnostics]
+
+
+def only(result: Result, code: str) -> list[Diagnostic]:
+    return [d for d in result.diagnostics if d.code == code]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return write_portfolio(tmp_path / "p", {"projects/erp/project.yaml": PROJECT2})
+
+
+def test_rules_fire_with_rendered_messages(root: Path) -> None:
+    no_budget = (root / "projects/crm/project.yaml").read_text().replace("  budget: {bac: 1000}\n", "")
+    (root / "projects/crm/project.yaml").write_text(no_budget)
+    result = lint(root, {"acme.yaml": GOOD})
+    acm1 = only(result, "ACM001")
+    assert [x.entity for x in acm1] == ["project:crm", "project:erp"]
+    d = acm1[0]
+    assert d.path == "projects/crm/project.yaml"
+    assert d.line == 10  # spec.lifecycle, the rule's `path`
+    assert d.severity is Severity.ERROR
+    assert d.rule == "budget-set"
+    # the baseline BAC is 800 (whole numbers print without .0)
+    assert d.message == "project crm in phase executing has no budget (bac 800); add spec.budget"
+    acm2 = only(result, "ACM002")
+    assert [x.message for x in acm2] == ["2 open risks, max score 25"]
+    assert not only(result, "PMO011")
+
+
+def test_broken_yaml_pack_is_a_finding_and_other_packs_still_run(root: Path) -> None:
+    result = lint(root, {"acme.yaml": GOOD, "broken.yaml": "pack: broken\nrules: [\n  - id: x\n"})
+    errors = only(result, "PMO011")
+    assert len(errors) == 1
+    assert errors[0].path == "policies/broken.yaml"
+    assert errors[0].line >= 2
+    assert "not valid YAML" in errors[0].message
+    assert only(result, "ACM002")  # the good pack still ran
+
+
+BROKEN_RULES = """\
+pack: acme
+rules:
+  - id: syntax
+    code: ACM010
+    title: Syntax error
+    severity: error
+    kind: Project
+    assert: 'facts.bac >'
+    message: m
+  - id: unknown-function
+    code: ACM011
+    title: Unknown function
+    severity: error
+    kind: Project
+    assert: 'daysSinse(entity.spec.x) > 3.0'
+    message: m
+  - id: unknown-variable
+    code: ACM012
+    title: Unknown variable
+    severity: error
+    kind: Project
+    assert: 'fact.bac > 3.0'
+    message: m
+  - id: unknown-key
+    code: ACM013
+    title: Unknown key
+    severity: error
+    kind: Project
+    asert: 'true'
+    message: m
+  - id: still-runs
+    code: ACM014
+    title: Still runs
+    severity: info
+    kind: Project
+    assert: 'false'
+    message: ran on {entity.metadata.name}
+  - id: still-runs
+    code: ACM014
+    title: Duplicate
+    severity: info
+    kind: Project
+    assert: 'false'
+    message: dup
+  - id: bad-kind
+    code: ACM015
+    title: Bad kind
+    severity: fatal
+    kind: Projekt
+    assert: 'true'
+    message: '{nothing.here}'
+"""
+
+
+def test_each_broken_rule_is_reported_at_its_line(root: Path) -> None:
+    result = lint(root, {"acme.yaml": BROKEN_RULES})
+    errors = only(result, "PMO011")
+    by_line = {d.line: d.message for d in errors}
+    assert all(d.path == "policies/acme.yaml" for d in errors)
+    assert "CEL syntax error" in by_line[8] and "ACM010" in by_line[8]
+    assert "unknown function 'daysSinse'" in by_line[15] and "did you mean 'daysSince'" in by_line[15]
+    assert "unknown variable 'fact'" in by_line[22] and "did you mean 'facts'" in by_line[22]
+    assert "unknown key 'asert'" in by_line[29]
+    assert "`assert` is required" in next(m for line, m in by_line.items() if 24 <= line <= 30 and "required" in m)
+    assert any("ACM014" in m and "used by another rule" in m for m in by_line.values())
+    assert any("unknown severity 'fatal'" in m for m in by_line.values())
+    # the valid rule in the same file still runs, on every project
+    assert sorted(d.message for d in only(result, "ACM014")) == ["ran on crm", "ran on erp"]
+
+
+MISSING_FIELD = """\
+pack: acme
+rules:
+  - id: budget-positive
+    code: ACM020
+    title: Budget positive
+    severity: error
+    kind: Project
+    assert: entity.spec.budget.bac > 0
+    message: m
+  - id: phase-known
+    code: ACM021
+    title: Phase known
+    severity: warning
+    kind: Project
+    assert: facts.phaseIndex > 3
+    message: phase index {facts.phaseIndex}
+"""
+
+
+def test_rule_failing_on_one_entity_reports_there_and_the_run_goes_on(root: Path) -> None:
+    result = lint(root, {"acme.yaml": MISSING_FIELD})
+    errors = only(result, "PMO011")
+    assert len(errors) == 1
+    err = errors[0]
+    assert err.path == "projects/erp/project.yaml"  # erp has no budget; crm has one and passes
+    assert err.entity == "project:erp"
+    assert "ACM020" in err.message and "policies/acme.yaml:8" in err.message
+    assert "budget" in err.message and "has(" in err.message
+    assert not only(result, "ACM020")
+    # the int literal 0 and the float fact compare fine (numbers are normalised)
+    assert sorted(d.message for d in only(result, "ACM021")) == ["phase index 0", "phase index 3"]
+
+
+EACH = """\
+pack: acme
+rules:
+  - id: key-milestone-late
+    code: ACM030
+    title: Key milestones on time
+    severity: warning
+    kind: Project
+    each: 'has(entity.spec.milestones) ? entity.spec.milestones : []'
+    when: item.key && !has(item.actualDate) && (!has(item.status) || item.status != "done")
+    assert: 'daysSince(item.forecastDate) <= 0.0'
+    path: spec.milestones
+    message: milestone {item.id} (#{index}) is {facts.keyMilestonesOverdue} late as of {asOf}
+  - id: helpers
+    code: ACM031
+    title: Helper functions
+    severity: info
+    kind: Project
+    assert: >-
+      !(daysBetween("2025-06-01", asOf) == 29.0 && isBefore("2025-01-01", asOf)
+      && exists("pmo.yaml") && !exists("../etc/passwd") && !exists("nope.md")
+      && sum([1.0, 2.0]) == 3.0 && "abc".matches("^a"))
+    message: helpers work
+  - id: not-bool
+    code: ACM032
+    title: Not a bool
+    severity: info
+    kind: StrategicGoal
+    assert: entity.metadata.name
+    message: m
+"""
+
+
+def test_each_rules_point_at_the_item_and_functions_work(root: Path) -> None:
+    result = lint(root, {"acme.yaml": EACH})
+    late = only(result, "ACM030")
+    assert [(d.message, d.data_path) for d in late] == [
+        ("milestone m1 (#0) is 1 late as of 2025-06-30", ("spec", "milestones", 0))
+    ]
+    assert late[0].line == 31  # the first milestone's line in the project file
+    assert [d.path for d in only(result, "ACM031")] == ["projects/crm/project.yaml", "projects/erp/project.yaml"]
+    errors = only(result, "PMO011")
+    assert len(errors) == 1 and "must give true or false" in errors[0].message
+    assert errors[0].path == "strategy/goals/grow.yaml"
+
+
+def test_as_of_changes_what_time_rules_see(root: Path) -> None:
+    early = lint(root, {"acme.yaml": EACH}, as_of="2025-04-01")
+    assert not only(early, "ACM030")
+
+
+def test_severity_by_prefix_and_pack(root: Path) -> None:
+    (root / "policies").mkdir()
+    (root / "policies/acme.yaml").write_text(GOOD)
+    (root / ".pmo-lint.yaml").write_text("policies: [policies/acme.yaml]\nseverity: {ACM: info, acme: error}\n")
+    result = run(RunOptions(paths=(root,), select=("acme",), as_of=dt.date(2025, 6, 30)))
+    assert {d.severity for d in only(result, "ACM002")} == {Severity.INFO}  # the prefix beats the pack name
+    (root / ".pmo-lint.yaml").write_text("policies: [policies/acme.yaml]\nseverity: {acme: error}\n")
+    result = run(RunOptions(paths=(root,), select=("acme",), as_of=dt.date(2025, 6, 30)))
+    assert {d.severity for d in only(result, "ACM002")} == {Severity.ERROR}
+
+
+def test_custom_packs_are_on_by_default_and_the_pack_files_are_not_entities(root: Path) -> None:
+    (root / "policies").mkdir()
+    (root / "policies/acme.yaml").write_text(GOOD)
+    (root / ".pmo-lint.yaml").write_text("policies: [policies]\nignore: [GOV, STR, TAC, OPS, TRF]\n")
+    result = run(RunOptions(paths=(root,), as_of=dt.date(2025, 6, 30)))
+    assert only(result, "ACM002")
+    assert not [d for d in result.diagnostics if d.path.startswith("policies/")]
+
+
+def test_missing_policy_path_is_reported(root: Path) -> None:
+    (root / ".pmo-lint.yaml").write_text("policies: [nowhere.yaml]\n")
+    result = run(RunOptions(paths=(root,), select=("ACM",), as_of=dt.date(2025, 6, 30)))
+    assert any("'nowhere.yaml' does not exist" in d.message for d in only(result, "PMO011"))
+
+
+def test_entry_point_packs(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    dist = site / "acme_rules-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-rules\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[pmo_lint.rules]\nacme = acme_rules:packs\n")
+    (site / "acme_rules.py").write_text(
+        "from pathlib import Path\ndef packs():\n    return [str(Path(__file__).with_name('acme.yaml'))]\n"
+    )
+    (site / "acme.yaml").write_text(GOOD)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, "acme_rules", raising=False)
+    result = run(RunOptions(paths=(root,), select=("ACM",), as_of=dt.date(2025, 6, 30)))
+    assert only(result, "ACM002")
+    loaded = load_policies(compile_cel=False)
+    assert "acme" in loaded.custom_packs
+    assert {r.meta.code for r in loaded.rules} >= {"ACM001", "ACM002"}
+
+
+def test_unit_helpers() -> None:
+    assert parse_data_path("spec.milestones[2].forecastDate") == ("spec", "milestones", 2, "forecastDate")
+    assert parse_data_path("spec..x") is None
+    assert parse_data_path("[1]") is None
+    assert normalise({"a": [1, True, None, "x"], "b": 2.5}) == {"a": [1.0, True, None, "x"], "b": 2.5}
+    assert len(normalise(list(range(5000)))) == 1000  # bounded before CEL sees it
+    assert format_value(0.8333) == "0.83"
+    assert format_value(12.0) == "12"
+    assert format_value(None) == "?"
+    assert format_value(["a", "b"]) == "a, b"
+    assert render_message("{{x}} {facts.a.b} {facts.missing}", {"facts": {"a": {"b": 2.0}}}) == "{x} 2 ?"
+    assert comprehension_depth("a.all(x, x.b.exists(y, y.c.map(z, z)))") == 3
+    assert comprehension_depth("a.all(x, x > 0) && b.exists(y, y)") == 1
+    assert comprehension_depth('"a.all(x, b.all(y, c.all(z, z)))" == s') == 0
+
+
+def test_deep_comprehensions_are_refused() -> None:
+    from pmo_lint.rules.policy import compile_pack
+
+    pack = read_pack(
+        b"pack: acme\nrules:\n  - {id: deep, code: ACM040, title: t, severity: info, kind: Project, message: m,\n"
+        b"     assert: 'entity.spec.milestones.all(a, entity.spec.milestones.all(b, "
+        b"entity.spec.milestones.all(c, true)))'}\n",
+        "acme.yaml",
+    )
+    compiled = compile_pack(pack)
+    assert not compiled.rules
+    assert "nest deeper" in compiled.problems[0].message
+
+
+def test_reading_metadata_needs_no_cel(tmp_path: Path) -> None:
+    pack = read_pack(GOOD.encode(), "acme.yaml")
+    assert [r.meta.code for r in pack.rules] == ["ACM001", "ACM002"]
+    assert pack.rules[0].meta.source == "acme.yaml:4"
+    assert pack.rules[0].meta.kinds == ("Project",)
+    assert not pack.rules[0].programs
