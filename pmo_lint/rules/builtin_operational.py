@@ -64,20 +64,16 @@ def _team_capacity(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def _window(project: Project) -> tuple[dt.date | None, dt.date | None]:
+def project_finish(project: Project) -> dt.date | None:
+    """Actual finish once there is one, else forecast, approved or baseline finish."""
     s = project.spec
     baseline = next((b for b in s.baselines if b.id == s.active_baseline), None)
-    start = (s.schedule.approved.start if s.schedule.approved else None) or (
-        baseline.schedule.start if baseline else None
-    )
-    end = (
-        (s.schedule.forecast.finish if s.schedule.forecast else None)
+    return (
+        (s.schedule.actual.finish if s.schedule.actual else None)
+        or (s.schedule.forecast.finish if s.schedule.forecast else None)
         or (s.schedule.approved.end if s.schedule.approved else None)
         or (baseline.schedule.finish if baseline else None)
     )
-    if s.schedule.actual and s.schedule.actual.finish:
-        end = s.schedule.actual.finish
-    return start, end
 
 
 def _assignments(ctx: RuleContext) -> Iterator[tuple[LoadedEntity, int, object]]:
@@ -91,6 +87,8 @@ def _assignments(ctx: RuleContext) -> Iterator[tuple[LoadedEntity, int, object]]
 def _outside_project(ctx: RuleContext) -> Iterator[Finding]:
     from pmo_lint.model.kinds import Assignment
 
+    pmo = ctx.catalog.config
+    tolerance = pmo.spec.thresholds.finish_slip_days if pmo else 14
     for item, i, a in _assignments(ctx):
         assert isinstance(a, Assignment)
         found = ctx.catalog.lookup(a.project, kinds=("Project",))
@@ -102,11 +100,11 @@ def _outside_project(ctx: RuleContext) -> Iterator[Finding]:
         if project.spec.lifecycle.state == "cancelled" and a.end >= ctx.as_of:
             yield Finding(f"assignment to {name} runs to {a.end} but the project is cancelled; release it", item, at)
             continue
-        start, end = _window(project)
-        if (start is not None and a.start < start) or (end is not None and a.end > end):
+        finish = project_finish(project)
+        if finish is not None and a.end > finish + dt.timedelta(days=tolerance):
             yield Finding(
-                f"assignment to {name} ({a.start} to {a.end}) lies outside the project's dates "
-                f"({start or '?'} to {end or '?'}); align it with the schedule",
+                f"assignment to {name} runs to {a.end}, more than {tolerance} days after the project's finish "
+                f"({finish}); release the person or re-plan the project",
                 item,
                 at,
             )
@@ -177,17 +175,18 @@ OUTSIDE_PROJECT = FunctionRule(
     RuleMeta(
         id="allocation-outside-project-dates",
         code="OPS003",
-        title="Assignments lie within the project's dates",
+        title="Assignments end with their project",
         severity=Severity.WARNING,
         pack=PACK,
         kinds=("Allocation", "Project"),
         standard="OPS-03 (pmo.md §b)",
         docs=RuleDocs(
-            what="Each assignment's `from`–`to` lies within its project's window: approved (or baseline) start to "
-            "forecast (or approved, or baseline) finish, or the actual finish once there is one. Assignments "
-            "running past the as-of date on a cancelled project are reported too.",
-            why="Bookings outside the project's dates either hold people the project no longer needs or show that "
-            "the schedule in the portfolio is not the one the team works to.",
+            what="No assignment runs more than `thresholds.finishSlipDays` days past its project's finish (the "
+            "actual finish once there is one, else the forecast, approved or baseline finish), and none to a "
+            "cancelled project runs past the as-of date. Starts before the approved start are not reported: "
+            "initiation and planning work usually comes first.",
+            why="Bookings past the end of a project hold people the project no longer needs, or show that the "
+            "schedule in the portfolio is not the one the team works to; either way capacity is misreported.",
             example=_ALLOC + "    - {project: crm-migration, from: 2025-02-03, to: 2026-03-27, load: {percent: 80}}\n",
             use_instead=_ALLOC
             + "    - {project: crm-migration, from: 2025-02-03, to: 2025-11-28, load: {percent: 80}}\n",
