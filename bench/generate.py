@@ -27,38 +27,11 @@ ROLES = ("project-manager", "business-analyst", "project-coordinator", "technica
 PHASES = ("initiation", "planning", "execution", "monitoring", "closure")
 CATEGORIES = ("technical", "schedule", "cost", "resource", "scope", "quality", "external", "regulatory")
 LEVELS = ("vl", "l", "m", "h", "vh")
-WORDS = (
-    *[
-        "crm",
-        "billing",
-        "payroll",
-        "portal",
-        "data",
-        "cloud",
-        "migration",
-        "warehouse",
-        "mobile",
-        "identity",
-        "network",
-        "security",
-        "analytics",
-    ],
-    *[
-        "hr",
-        "finance",
-        "supply",
-        "chain",
-        "erp",
-        "lakehouse",
-        "archive",
-        "compliance",
-        "onboarding",
-        "search",
-        "pricing",
-        "logistics",
-        "telephony",
-    ],
+_WORD_TEXT = (
+    "crm billing payroll portal data cloud migration warehouse mobile identity network security analytics "
+    "hr finance supply chain erp lakehouse archive compliance onboarding search pricing logistics telephony"
 )
+WORDS = tuple(_WORD_TEXT.split())
 
 PMO_YAML = """\
 apiVersion: pmo-lint/v1
@@ -154,7 +127,8 @@ class Portfolio:
                 f"teams/{name}.yaml",
                 (
                     f"apiVersion: pmo-lint/v1\nkind: Team\nmetadata:\n  name: {name}\n  title: Team {i}\n"
-                    f"spec:\n  type: team{parent}\n  members: [{members}]\n  lead: {self.people[i % len(self.people)]}\n"
+                    f"spec:\n  type: team{parent}\n  members: [{members}]\n"
+                    f"  lead: {self.people[i % len(self.people)]}\n"
                 ),
             )
         for i, name in enumerate(self.goals):
@@ -165,7 +139,8 @@ class Portfolio:
                     f"apiVersion: pmo-lint/v1\nkind: StrategicGoal\nmetadata:\n  name: {name}\n  title: Goal {i}\n"
                     f"spec:\n  level: {'vision' if i == 0 else 'goal'}{parent}\n  owner: {self.director}\n"
                     "  timeframe: {start: 2025-01-01, end: 2027-12-31}\n  keyResults:\n"
-                    f"    - {{id: kr-1, metric: Adoption, baseline: 10, target: {rng.randrange(20, 90)}, current: 15}}\n"
+                    f"    - {{id: kr-1, metric: Adoption, baseline: 10, target: {rng.randrange(20, 90)}, "
+                    "current: 15}\n"
                 ),
             )
         for i, name in enumerate(self.portfolios):
