@@ -304,6 +304,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pmo_lint.commands.history",
     "pmo_lint.commands.init",
     "pmo_lint.commands.new",
+    "pmo_lint.commands.site",
 )
 
 

@@ -1,0 +1,291 @@
+"""Portfolio + lint result (+ history) → Markdown pages and a JSON data file. No MkDocs here.
+
+``build_site`` is pure (catalog and result in, pages out); ``generate`` loads a portfolio and runs
+the checks first; ``write_site`` writes the pages under a folder. The output is byte-stable for a
+given portfolio, as-of date and history: everything is sorted and nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmo_lint.diagnostics import Result
+from pmo_lint.errors import UsageError
+from pmo_lint.site.history import History, load_history
+from pmo_lint.site.page.common import PAGE_OF_SECTION, SECTIONS, Ctx
+from pmo_lint.site.view import INDICATOR_TEXT, PortfolioView, build_view, severity_counts
+
+if TYPE_CHECKING:
+    from pmo_lint.model.catalog import Catalog
+    from pmo_lint.rules.base import RuleMeta
+
+DATA_FILE = "data.json"
+MANIFEST = ".pmo-lint-generated"
+TEMPLATE_MAX_FILES = 200
+TEMPLATE_MAX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    as_of: dt.date | None = None  # default: today
+    sections: tuple[str, ...] = SECTIONS
+    history: Path | None = None  # JSON of `pmo-lint history`
+    config_path: Path | None = None  # a .pmo-lint.yaml other than the one found
+
+
+@dataclass(frozen=True)
+class Site:
+    """Generated files: Markdown pages and the JSON data file, by path relative to the site folder."""
+
+    pages: dict[str, str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def files(self) -> dict[str, str]:
+        out = dict(sorted(self.pages.items()))
+        out[DATA_FILE] = json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        return out
+
+
+def check_sections(sections: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(s.strip().lower() for s in sections if s.strip()))
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        raise UsageError(f"unknown site section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
+    return chosen
+
+
+def _renderers() -> dict[str, Any]:
+    from pmo_lint.site.page import (
+        audit,
+        dashboard,
+        priority,
+        project,
+        resource,
+        risk,
+        roadmap,
+        rule,
+        strategy,
+        template,
+    )
+
+    return {
+        "dashboard": dashboard.render,
+        "projects": project.render,
+        "strategy": strategy.render,
+        "roadmap": roadmap.render,
+        "risks": risk.render,
+        "resources": resource.render,
+        "prioritisation": priority.render,
+        "audit": audit.render,
+        "templates": template.render,
+        "rules": rule.render,
+    }
+
+
+def build_site(
+    catalog: Catalog,
+    result: Result,
+    *,
+    sections: Sequence[str] = SECTIONS,
+    history: History | None = None,
+    templates: Sequence[tuple[str, str, str]] = (),
+    rules: Sequence[RuleMeta] = (),
+) -> Site:
+    """The pure core: every page of the chosen sections from a catalog and its lint result."""
+    chosen = check_sections(sections)
+    view = build_view(catalog, result)
+    ctx = Ctx(view, frozenset(chosen), history, tuple(templates), tuple(rules))
+    renderers = _renderers()
+    pages: dict[str, str] = {}
+    for section in SECTIONS:
+        if section in chosen:
+            pages.update(renderers[section](ctx))
+    if "dashboard" not in chosen and pages:
+        # a section folder still needs a landing page
+        pages["index.md"] = _landing(ctx)
+    return Site(pages, site_data(view, history))
+
+
+def _landing(ctx: Ctx) -> str:
+    from pmo_lint.site.page.common import front, section_link
+
+    links = [f"- {section_link(ctx, 'index.md', s, s.capitalize())}\n" for s in SECTIONS if ctx.has(s)]
+    return front("Portfolio") + "# Portfolio\n\n" + "".join(links)
+
+
+def site_data(view: PortfolioView, history: History | None) -> dict[str, Any]:
+    """The JSON data file: what the pages show, for other tools (numbers rounded, no clock)."""
+
+    def r(x: float | None) -> float | None:
+        return None if x is None else round(x, 4)
+
+    projects = []
+    for p in view.projects:
+        latest = p.latest
+        projects.append(
+            {
+                "name": p.name,
+                "title": p.title,
+                "phase": p.phase,
+                "state": p.state,
+                "active": p.active,
+                "portfolio": p.portfolio or None,
+                "program": p.program or None,
+                "currency": p.currency or None,
+                "bac": r(p.bac),
+                "actualCost": r(p.actual_cost),
+                "evm": None
+                if p.evm is None
+                else {k: r(getattr(p.evm, k)) for k in ("pv", "ev", "ac", "cpi", "spi", "eac", "vac")},
+                "health": None
+                if latest is None
+                else {
+                    d: getattr(latest.spec.health, d).rag for d in ("overall", "schedule", "cost", "resources", "scope")
+                },
+                "statusDate": latest.spec.report_date.isoformat() if latest else None,
+                "statusAgeDays": p.status_age,
+                "finishSlipDays": p.finish_slip_days,
+                "goals": p.goals,
+                "priorityScore": r(p.priority_score),
+                "computedRank": p.computed_rank,
+                "maturityLevel": p.maturity or None,
+                "indicators": {key: getattr(p.indicators, key) for key, _, _ in INDICATOR_TEXT},
+                "risks": [{"name": x.name, "score": x.score, "rank": x.rank or None, "open": x.open} for x in p.risks],
+                "findings": severity_counts(p.findings),
+            }
+        )
+    active = [p for p in view.projects if p.active]
+    indicators = {
+        key: round(100.0 * sum(1 for p in active if getattr(p.indicators, key)) / len(active), 1) if active else 0.0
+        for key, _, _ in INDICATOR_TEXT
+    }
+    return {
+        "version": 1,
+        "asOf": view.as_of.isoformat(),
+        "organization": view.organization,
+        "summary": {
+            "projects": len(view.projects),
+            "activeProjects": len(active),
+            "findings": severity_counts(view.result.diagnostics),
+            "suppressed": len(view.result.suppressed),
+            "waivers": len(view.waivers),
+        },
+        "indicatorsPercent": indicators,
+        "projects": projects,
+        "resourceLoad": [{"person": x.name, "fte": x.fte, "months": x.months} for x in view.loads],
+        "history": [
+            {"commit": h.commit, "date": h.date, "error": h.counts[0], "warning": h.counts[1], "info": h.counts[2]}
+            for h in (history.points if history else ())
+        ],
+    }
+
+
+def read_templates(root: Path) -> list[tuple[str, str, str]]:
+    """(path, title, text) of each text file under templates/, without following links out of it."""
+    base = root / "templates"
+    if not base.is_dir() or base.is_symlink():
+        return []
+    found: list[tuple[str, str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or path.is_symlink() or not path.is_file():
+                continue
+            if len(found) >= TEMPLATE_MAX_FILES:
+                return found
+            try:
+                raw = path.read_bytes()[: TEMPLATE_MAX_BYTES + 1]
+                text = raw[:TEMPLATE_MAX_BYTES].decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # binary or unreadable: not shown
+            if len(raw) > TEMPLATE_MAX_BYTES:
+                text += "\n… (cut at 64 KiB)"
+            rel = path.relative_to(root).as_posix()
+            found.append((rel, _template_title(text, name), text))
+    return found
+
+
+def _template_title(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# "):
+            return stripped[2:].strip()
+        if stripped.startswith("title:"):
+            return stripped[6:].strip().strip("'\"")
+    return fallback
+
+
+def load_inputs(portfolio: Path, options: SiteOptions) -> tuple[Catalog, Result, Path]:
+    """Run the checks on the portfolio; return its catalog, the result and the portfolio root.
+
+    The engine's ``load`` hook hands it the files this function loaded, so each file is parsed once.
+    """
+    from pmo_lint.config import Config
+    from pmo_lint.engine import FileOutcome, RunOptions, load_portfolio, run
+    from pmo_lint.loader.discover import SourceFile
+    from pmo_lint.model.catalog import Catalog
+
+    loaded: list[FileOutcome] = []
+
+    def load(root: Path, config: Config) -> tuple[list[FileOutcome], list[SourceFile]]:
+        outcomes, sources = load_portfolio(root, config)
+        loaded.extend(outcomes)
+        return outcomes, sources
+
+    opts = RunOptions(paths=(portfolio,), config_path=options.config_path, as_of=options.as_of, extra={"load": load})
+    result = run(opts)
+    catalog = Catalog.build(o.loaded for o in loaded if o.loaded is not None)
+    return catalog, result, Path(result.root)
+
+
+def generate(portfolio: Path, options: SiteOptions | None = None) -> Site:
+    """Check the portfolio at ``portfolio`` and generate its site (the function benchmarks time)."""
+    opts = options or SiteOptions()
+    sections = check_sections(opts.sections)
+    history = load_history(opts.history) if opts.history else None
+    catalog, result, root = load_inputs(portfolio, opts)
+    rules = result.extra.get("rules")
+    if not isinstance(rules, list):
+        from pmo_lint.rules.registry import all_metas
+
+        rules = all_metas()
+    templates = read_templates(root) if "templates" in sections else []
+    return build_site(catalog, result, sections=sections, history=history, templates=templates, rules=rules)
+
+
+def write_site(site: Site, out: Path) -> list[Path]:
+    """Write every file under ``out`` (created) and remove the files an earlier run wrote that are gone now.
+
+    ``out/.pmo-lint-generated`` lists what was written, so only files this command made are ever removed.
+    """
+    files = site.files()
+    manifest = out / MANIFEST
+    try:
+        previous = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        previous = []
+    written = []
+    try:
+        for rel in previous:
+            stale = out / rel
+            if rel and rel not in files and ".." not in rel.split("/") and stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+        for rel, text in files.items():
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+        manifest.write_text("".join(f"{rel}\n" for rel in files), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+    return written
+
+
+__all__ = ["DATA_FILE", "PAGE_OF_SECTION", "SECTIONS", "Site", "SiteOptions", "build_site", "generate", "write_site"]

@@ -1,0 +1,177 @@
+"""Escaping and small HTML/Markdown builders. Every user-supplied string reaches a page through ``esc``.
+
+``esc`` makes text inert in *both* contexts a generated page has: raw HTML blocks and Markdown
+(tables, paragraphs, link labels). HTML's five specials are escaped, and so is every other ASCII
+punctuation character, as a numeric character reference. That one rule neutralises Markdown
+emphasis, code spans, links (``[t](u)``), tables (``|``), headings (``#``), quotes (``>``), lists
+(``-``), attribute lists (``{: onclick=…}``), Jinja-like ``{{ … }}``, snippet lines (``--8<--``),
+emoji shortcodes (``:smile:``), autolinks (``https://…``, ``www.…``, e-mail addresses) and
+arithmatex (``$``), whatever extensions a site enables: no Markdown parser reads ``&#42;`` as ``*``,
+while a browser shows it as ``*``. Newlines become ``<br>``, so text never starts a block.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import NewType
+from urllib.parse import urlsplit
+
+Html = NewType("Html", str)
+"""A string that is safe to put into a page as it is: generated markup or escaped text."""
+
+_KEEP = frozenset(" ,;?")
+_SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NAV_TITLE_DROP = re.compile(r"[^\w .,:;()/+-]", re.UNICODE)
+
+
+def esc(text: object) -> Html:
+    """Text (any value) as inert HTML and Markdown; see the module docstring."""
+    out: list[str] = []
+    for ch in str(text):
+        if (ch.isalnum() and ch.isprintable()) or ch in _KEEP:
+            out.append(ch)
+        elif ch == "\n":
+            out.append("<br>")
+        elif ch == "\r":
+            continue
+        elif ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs"):
+            # control characters and lone surrogates have no safe reference (&#145; shows as a quote)
+            out.append("&#65533;")
+        else:
+            out.append(f"&#{ord(ch)};")
+    return Html("".join(out))
+
+
+def esc_attr(text: object) -> Html:
+    """Text for a double-quoted attribute value: as ``esc``, with newlines kept as references."""
+    return Html(esc(str(text).replace("\r", "").replace("\n", " ")))
+
+
+def name_text(name: str) -> Html:
+    """An entity name as it is when it has the schema's shape (``[a-z0-9-]``), else escaped."""
+    return Html(name) if _NAME.fullmatch(name) else esc(name)
+
+
+def safe_url(url: str) -> str | None:
+    """The URL when it may become an ``href`` (http, https or mailto, no controls), else None."""
+    if any(ord(c) < 33 or c in "\"'<>`\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _SAFE_URL_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return url
+
+
+def external_link(url: str, label: str | None) -> Html:
+    """A user's link: an ``<a>`` when the URL is safe, else the URL as plain text."""
+    shown = esc(label or url)
+    href = safe_url(url)
+    if href is None:
+        return Html(f"{shown} <small>({esc(url)})</small>" if label else shown)
+    return Html(f'<a href="{esc_attr(href)}" rel="nofollow noopener noreferrer">{shown}</a>')
+
+
+def nav_title(text: str, limit: int = 80) -> str:
+    """A page title for front matter and navigation, where themes print it unescaped.
+
+    Only letters, digits, spaces and ``.,:;()/+-_`` survive, so it can hold no markup at all.
+    """
+    cleaned = " ".join(_NAV_TITLE_DROP.sub(" ", text).split())
+    return cleaned[:limit].rstrip() or "untitled"
+
+
+def code_text(text: str) -> Html:
+    """Trusted rule documentation with `code spans`: escaped, then the spans become <code>."""
+    parts = text.split("`")
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2 and i < len(parts) - 1:
+            out.append(f"<code>{esc(part)}</code>")
+        else:
+            out.append(esc(part if i % 2 == 0 else "`" + part))
+    return Html("".join(out))
+
+
+def pre(text: str) -> Html:
+    """A code block as raw HTML on one line (no Markdown fence or blank line a text could use)."""
+    return Html(f"<pre><code>{esc(text.rstrip(chr(10)))}</code></pre>")
+
+
+def block(*lines: str) -> str:
+    """A raw HTML block: starts a line with a block-level tag, holds no blank line, ends with one."""
+    body = "\n".join(line for line in lines if line.strip())
+    return f'<div class="pmo-block">\n{body}\n</div>\n'
+
+
+def md_link(label: str, target: str) -> str:
+    """A Markdown link to a generated page; ``target`` is ours (names match ``[a-z0-9-]``)."""
+    return f"[{esc(label)}]({target})"
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
+    """A Markdown table; cells must already be safe (``esc``, links, badges), headers are ours."""
+    spec = align or "l" * len(headers)
+    marks = {"l": "---", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(marks[a] for a in spec) + "|"]
+    count = 0
+    for row in rows:
+        lines.append("| " + " | ".join(c if c else " " for c in row) + " |")
+        count += 1
+    if not count:
+        return "_None._\n"
+    return "\n".join(lines) + "\n"
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
+    """A raw HTML table (for cells styled one by one); cells must already be safe."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
+    klass = f' class="{cls}"' if cls else ""
+    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(cell: str) -> str:
+    return cell if cell.startswith("<td") else f"<td>{cell}</td>"
+
+
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "": "#9e9e9e"}
+
+
+def rag_badge(rag: str | None, note: str = "") -> Html:
+    """A coloured RAG label; the word is there too, so colour is never the only signal."""
+    value = rag if rag in RAG_COLOURS else ""
+    title = f' title="{esc_attr(note)}"' if note else ""
+    return Html(
+        f'<span class="pmo-rag pmo-rag-{value or "none"}"{title} style="background:{RAG_COLOURS[value]};'
+        f'color:#fff;padding:0 .4em;border-radius:.2em;white-space:nowrap">{value or "n/a"}</span>'
+    )
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    """A number rounded for display, without trailing zeros; '–' when unknown."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def money(value: float | None, currency: str = "") -> str:
+    if value is None:
+        return "–"
+    text = num(value, 0)
+    return f"{text} {currency}".strip()
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{num(value, 0)}%"

@@ -1,0 +1,111 @@
+"""The MkDocs plugin ``pmo-lint``: generates the portfolio site's pages as virtual files.
+
+A thin adapter (the only module of pmo-lint that imports mkdocs): the generator does the work in
+``on_files``; each page becomes a ``File.generated``. Errors become ``PluginError`` naming the file.
+
+    plugins:
+      - search
+      - pmo-lint:
+          portfolio: .            # folder with pmo.yaml, relative to mkdocs.yml (default: its folder)
+          prefix: portfolio       # docs sub-folder for the pages ("" = the docs root)
+          as_of: 2025-06-30       # pin the date (default: $PMO_LINT_AS_OF, else today)
+          sections: [dashboard, projects, risks]   # default: all; [] for none
+          history: history.json   # optional `pmo-lint history` output
+          rules_reference: rules  # also write the rule reference (a page per rule) here
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from pmo_lint.errors import PmoLintError
+from pmo_lint.site.page.common import SECTIONS
+
+log = get_plugin_logger(__name__)
+
+
+class PmoLintPluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    enabled = c.Type(bool, default=True)
+    portfolio = c.Type(str, default=".")  # the folder of mkdocs.yml: a portfolio's own site
+    prefix = c.Type(str, default="")
+    as_of = c.Optional(c.Type(str))
+    sections = c.ListOfItems(c.Choice(SECTIONS), default=list(SECTIONS))
+    history = c.Optional(c.Type(str))
+    config_file = c.Optional(c.Type(str))
+    rules_reference = c.Optional(c.Type(str))
+
+
+class PmoLintPlugin(BasePlugin[PmoLintPluginConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self._as_of: dt.date | None = None
+        self._base = Path()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._base = Path(config.config_file_path or ".").resolve().parent
+        # PMO_LINT_AS_OF lets `pmo-lint site build --as-of` (or CI) pin the date without editing mkdocs.yml
+        raw = self.config.as_of or os.environ.get("PMO_LINT_AS_OF")
+        self._as_of = None
+        if raw:
+            try:
+                self._as_of = dt.date.fromisoformat(str(raw))
+            except ValueError:
+                raise PluginError(
+                    f"pmo-lint: as_of {raw!r} in {config.config_file_path} is not a YYYY-MM-DD date"
+                ) from None
+        prefix = self.config.prefix.strip("/")
+        if prefix and (posixpath.isabs(prefix) or ".." in prefix.split("/")):
+            raise PluginError(f"pmo-lint: prefix {prefix!r} must be a folder inside docs_dir")
+        return config
+
+    def _path(self, value: str) -> Path:
+        return (self._base / value).resolve()
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return files
+        generated: dict[str, str] = {}
+        try:
+            if self.config.sections:  # `sections: []` generates only the rule reference
+                from pmo_lint.site.generator import SiteOptions, generate
+
+                options = SiteOptions(
+                    as_of=self._as_of,
+                    sections=tuple(self.config.sections),
+                    history=self._path(self.config.history) if self.config.history else None,
+                    config_path=self._path(self.config.config_file) if self.config.config_file else None,
+                )
+                site = generate(self._path(self.config.portfolio), options)
+                prefix = self.config.prefix.strip("/")
+                for rel, text in site.files().items():
+                    generated[f"{prefix}/{rel}" if prefix else rel] = text
+            if self.config.rules_reference:
+                from pmo_lint.rules.registry import all_metas
+                from pmo_lint.site.page.rule import reference_pages
+
+                generated.update(reference_pages(all_metas(), self.config.rules_reference))
+        except PmoLintError as exc:
+            raise PluginError(f"pmo-lint: {exc}") from None
+        except OSError as exc:
+            raise PluginError(f"pmo-lint: {exc.filename or self.config.portfolio}: {exc.strerror}") from None
+        for src_uri, text in generated.items():
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"pmo-lint: {src_uri} exists in docs_dir; the plugin would replace it")
+            files.append(File.generated(config, src_uri, content=text))
+        log.info("generated %d portfolio page(s)", len(generated))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.config.enabled and self.config.sections:
+            server.watch(str(self._path(self.config.portfolio)))
+        return server

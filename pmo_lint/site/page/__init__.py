@@ -1,0 +1,1 @@
+"""One module per section of the site; each renders pages (path -> Markdown) from the portfolio view."""

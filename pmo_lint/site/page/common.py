@@ -1,0 +1,104 @@
+"""What every page needs: the render context, front matter, relative links, shared fragments."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+
+from pmo_lint.diagnostics import Diagnostic
+from pmo_lint.site.history import History
+from pmo_lint.site.html import Html, esc, md_table, nav_title
+from pmo_lint.site.view import PortfolioView
+
+SECTIONS: tuple[str, ...] = (
+    "dashboard",
+    "projects",
+    "strategy",
+    "roadmap",
+    "risks",
+    "resources",
+    "prioritisation",
+    "audit",
+    "templates",
+    "rules",
+)
+PAGE_OF_SECTION = {
+    "dashboard": "index.md",
+    "projects": "projects/index.md",
+    "strategy": "strategy.md",
+    "roadmap": "roadmap.md",
+    "risks": "risks.md",
+    "resources": "resources.md",
+    "prioritisation": "prioritisation.md",
+    "audit": "audit.md",
+    "templates": "templates.md",
+    "rules": "rules.md",
+}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    view: PortfolioView
+    sections: frozenset[str]
+    history: History | None = None
+    templates: tuple[tuple[str, str, str], ...] = ()  # (path, title, text) of the portfolio's templates/
+    rules: tuple[object, ...] = field(default=())  # RuleMeta of every rule, sorted by code
+
+    def has(self, section: str) -> bool:
+        return section in self.sections
+
+
+def rel(from_page: str, to_page: str) -> str:
+    """Relative Markdown link target from one generated page to another (with an optional #anchor)."""
+    target, _, anchor = to_page.partition("#")
+    base = posixpath.dirname(from_page)
+    path = posixpath.relpath(target, base or ".") if target else ""
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def front(title: str, *, description: str = "") -> str:
+    """Front matter with a navigation title that can hold no markup (themes print it unescaped)."""
+    lines = ["---", f"title: {json.dumps(nav_title(title))}"]
+    if description:
+        lines.append(f"description: {json.dumps(nav_title(description, 160))}")
+    return "\n".join([*lines, "---", ""]) + "\n"
+
+
+def as_of_note(ctx: Ctx) -> str:
+    return f'<p class="pmo-asof"><small>Portfolio as of {ctx.view.as_of.isoformat()}.</small></p>\n\n'
+
+
+def section_link(ctx: Ctx, here: str, section: str, label: str) -> str:
+    """A link to another section, or its plain label when that section is not generated."""
+    if not ctx.has(section):
+        return esc(label)
+    return f"[{esc(label)}]({rel(here, PAGE_OF_SECTION[section])})"
+
+
+def project_link(ctx: Ctx, here: str, name: str, label: str | None = None) -> str:
+    shown = esc(label or name)
+    if ctx.has("projects") and ctx.view.project(name) is not None:
+        return f"[{shown}]({rel(here, f'projects/{name}.md')})"
+    return shown
+
+
+SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1976d2"}
+
+
+def severity_badge(label: str) -> Html:
+    colour = SEVERITY_COLOURS.get(label, "#9e9e9e")
+    return Html(f'<span class="pmo-sev pmo-sev-{label}" style="color:{colour};font-weight:bold">{esc(label)}</span>')
+
+
+def findings_table(ctx: Ctx, here: str, diags: list[Diagnostic]) -> str:
+    rows = [
+        (
+            f"`{d.code}`" if d.code.isalnum() else esc(d.code),
+            severity_badge(d.severity.label),
+            esc(f"{d.path}:{d.line}" if d.line else d.path),
+            esc(d.message),
+        )
+        for d in diags
+    ]
+    return md_table(("Code", "Severity", "Where", "Message"), rows)

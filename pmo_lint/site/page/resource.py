@@ -1,0 +1,60 @@
+"""The resource heat map: each person's summed allocation per month against their capacity."""
+
+from __future__ import annotations
+
+from pmo_lint.site.html import block, esc, md_table, num
+from pmo_lint.site.page.common import Ctx, as_of_note, front
+
+HERE = "resources.md"
+
+
+def colour(load: float, limit: float) -> str:
+    if load <= 0:
+        return "#ffffff"
+    if load > limit:
+        return "#e57373"
+    if load > 0.8 * limit:
+        return "#ffb74d"
+    return "#a5d6a7"
+
+
+def render(ctx: Ctx) -> dict[str, str]:
+    v = ctx.view
+    limit_pct = v.spec.thresholds.allocation_max_percent if v.spec else 100.0
+    out = [front("Resources"), "# Resource heat map\n\n", as_of_note(ctx)]
+    out.append(
+        "Summed allocation of each person per month, in percent of a full-time week (assignments count for the "
+        "share of the month they cover). Capacity is the person's FTE × the allocation limit "
+        f"({num(limit_pct)}% in pmo.yaml): red above it, orange above 80% of it, green below.\n\n"
+    )
+    months = sorted({m for p in v.loads for m in p.months})
+    if not months:
+        out.append("_No allocations._\n")
+        return {HERE: "".join(out)}
+    head = "<th>Person</th><th>Capacity</th>" + "".join(f"<th><small>{m}</small></th>" for m in months)
+    rows = []
+    over: list[tuple[str, str, float, float]] = []
+    for p in v.loads:
+        cap = limit_pct * p.fte
+        tds = [f"<th>{esc(p.title)}</th>", f"<td>{num(cap, 0)}%</td>"]
+        for m in months:
+            load = p.months.get(m, 0.0)
+            if load > cap:
+                over.append((p.title, m, load, cap))
+            text = num(load, 0) if load else ""
+            tds.append(
+                f'<td style="background:{colour(load, cap)};text-align:right" title="{esc(p.title)} {m}: '
+                f'{num(load, 0)}% of {num(cap, 0)}%">{text}</td>'
+            )
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    table = f'<table class="pmo-heatmap"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    out.append(block(table) + "\n")
+    out.append("## Over-allocated\n\n")
+    out.append(
+        md_table(
+            ("Person", "Month", "Load", "Capacity"),
+            [(esc(who), m, f"{num(load, 0)}%", f"{num(cap, 0)}%") for who, m, load, cap in over],
+            "llrr",
+        )
+    )
+    return {HERE: "".join(out)}

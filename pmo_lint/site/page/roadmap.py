@@ -1,0 +1,74 @@
+"""The roadmap: a Gantt-style chart of the projects with their baselines and milestones."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pmo_lint.site.html import block, esc, md_table, name_text
+from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
+from pmo_lint.site.svg import GanttRow, gantt
+from pmo_lint.site.view import ProjectView, baseline_finish, forecast_finish
+
+HERE = "roadmap.md"
+COLOURS = {"green": "#43a047", "amber": "#ef8f00", "red": "#e53935"}
+
+
+def _row(p: ProjectView) -> GanttRow:
+    spec = p.project.spec
+    s = spec.schedule
+    start = (s.actual.start if s.actual and s.actual.start else None) or (s.forecast.start if s.forecast else None)
+    start = start or (s.approved.start if s.approved else None) or (s.requested.start if s.requested else None)
+    baseline = None
+    for b in spec.baselines:
+        if b.id == spec.active_baseline:
+            baseline = (b.schedule.start, b.schedule.finish)
+    rag = p.latest.spec.health.schedule.rag if p.latest else ""
+    milestones = tuple(
+        (m.actual_date or m.forecast_date, m.title, m.status == "done") for m in spec.milestones if m.key
+    )
+    return GanttRow(p.name, start, forecast_finish(p.project), baseline, milestones, COLOURS.get(rag, "#1976d2"))
+
+
+def render(ctx: Ctx) -> dict[str, str]:
+    v = ctx.view
+    out = [front("Roadmap"), "# Roadmap\n\n", as_of_note(ctx)]
+    out.append(
+        "Bars run from start to forecast finish, coloured by the latest schedule health; the thin grey bar "
+        "under each is the active baseline; diamonds are key milestones (green when done); the dashed red "
+        "line is the as-of date. Projects are grouped by portfolio.\n\n"
+    )
+    groups: dict[str, list[ProjectView]] = defaultdict(list)
+    for p in v.projects:
+        if p.active or p.phase != "closed":
+            groups[p.portfolio].append(p)
+    for portfolio in sorted(groups):
+        rows = [_row(p) for p in groups[portfolio]]
+        rows = [r for r in rows if r.start and r.finish]
+        rows.sort(key=lambda r: (r.start, r.label))
+        out.append(f"## {name_text(portfolio) if portfolio else 'No portfolio'}\n\n")
+        if rows:
+            chart = gantt(f"Roadmap of portfolio {portfolio or 'none'}", rows, v.as_of)
+            out.append(block(f"<figure>{chart}</figure>") + "\n")
+        table = []
+        for p in sorted(groups[portfolio], key=lambda p: p.name):
+            base = baseline_finish(p.project)
+            fc = forecast_finish(p.project)
+            table.append(
+                (
+                    project_link(ctx, HERE, p.name, p.name),
+                    esc(p.phase),
+                    str(base or ""),
+                    str(fc or ""),
+                    f"{p.finish_slip_days:+d} days" if p.finish_slip_days is not None else "",
+                    str(p.key_overdue or ""),
+                )
+            )
+        out.append(
+            md_table(
+                ("Project", "Phase", "Baseline finish", "Forecast finish", "Slip", "Key milestones overdue"), table
+            )
+        )
+        out.append("\n")
+    if not groups:
+        out.append("_No projects._\n")
+    return {HERE: "".join(out)}

@@ -1,0 +1,346 @@
+"""The portfolio as the site shows it: one view object per project, risk and person, computed once.
+
+Derived values come from :mod:`pmo_lint.facts` (EVM, risk score and rank, load per person and month,
+priority score, maturity level), the same numbers the rules judged. Pages only read these views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from pmo_lint.diagnostics import Diagnostic, Result, Severity
+
+if TYPE_CHECKING:
+    from pmo_lint.facts import Facts
+    from pmo_lint.model.catalog import Catalog, LoadedEntity
+    from pmo_lint.model.kinds import (
+        PMOConfig,
+        PMOConfigSpec,
+        Project,
+        Risk,
+        StatusReport,
+    )
+
+DIMENSIONS = ("overall", "schedule", "cost", "resources", "scope")
+TREND_REPORTS = 6  # status reports shown in a project's trend
+
+
+@dataclass(frozen=True)
+class Evm:
+    bac: float | None
+    pv: float
+    ev: float
+    ac: float
+    cpi: float | None
+    spi: float | None
+    eac: float | None
+    vac: float | None
+
+
+@dataclass(frozen=True)
+class RiskView:
+    item: LoadedEntity
+    project: str
+    name: str
+    title: str
+    probability: str
+    impact: str
+    score: int | None
+    rank: str
+    open: bool
+
+    @property
+    def anchor(self) -> str:
+        return f"risk-{self.project}-{self.name}"
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """The six symptoms of an organisation that needs a PMO (the PMO text), per project."""
+
+    behind_schedule: bool
+    over_budget: bool
+    not_aligned: bool
+    stale_status: bool
+    no_template: bool
+    not_trackable: bool
+
+
+INDICATOR_TEXT: tuple[tuple[str, str, str], ...] = (
+    (
+        "behind_schedule",
+        "Behind schedule",
+        "a key milestone overdue, forecast finish later than the baseline by more "
+        "than the slip threshold, or SPI below its amber threshold",
+    ),
+    (
+        "over_budget",
+        "Over budget",
+        "actual cost above the budget at completion, EAC above BAC by more than the "
+        "variance threshold, or CPI below its amber threshold",
+    ),
+    ("not_aligned", "Not aligned to a goal", "no alignment to an active strategic goal"),
+    ("stale_status", "Stale status", "no status report, or the latest is older than the status cadence"),
+    ("no_template", "No standard process", "not started from a portfolio template (spec.template unset)"),
+    ("not_trackable", "Not trackable", "neither a status report nor a milestone"),
+)
+
+
+@dataclass
+class ProjectView:
+    item: LoadedEntity
+    name: str
+    title: str
+    phase: str
+    state: str
+    active: bool
+    currency: str
+    portfolio: str
+    program: str
+    bac: float | None
+    actual_cost: float
+    reports: list[StatusReport]
+    evm: Evm | None
+    status_age: int | None
+    finish_slip_days: int | None
+    key_overdue: int
+    goals: list[str]
+    priority_score: float | None
+    indicators: Indicators
+    risks: list[RiskView] = field(default_factory=list)
+    changes: list[LoadedEntity] = field(default_factory=list)
+    benefits: list[LoadedEntity] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    waivers: list[LoadedEntity] = field(default_factory=list)
+    maturity: str = ""
+    computed_rank: int | None = None
+
+    @property
+    def project(self) -> Project:
+        return self.item.entity  # type: ignore[return-value]
+
+    @property
+    def latest(self) -> StatusReport | None:
+        return self.reports[-1] if self.reports else None
+
+    @property
+    def page(self) -> str:
+        return f"projects/{self.name}.md"
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    name: str
+    title: str
+    fte: float
+    months: dict[str, float]  # YYYY-MM -> peak summed percent of the person's week (facts' loadByMonth)
+
+
+@dataclass
+class PortfolioView:
+    as_of: dt.date
+    config: PMOConfig | None
+    catalog: Catalog
+    result: Result
+    projects: list[ProjectView]
+    loads: list[PersonLoad]
+    waivers: list[LoadedEntity]
+
+    @property
+    def spec(self) -> PMOConfigSpec | None:
+        return self.config.spec if self.config else None
+
+    @property
+    def organization(self) -> str:
+        return self.spec.organization if self.spec else "Portfolio"
+
+    @property
+    def currency(self) -> str:
+        return self.spec.currency if self.spec else ""
+
+    def project(self, name: str) -> ProjectView | None:
+        return next((p for p in self.projects if p.name == name), None)
+
+
+# -- reading the facts (pmo_lint.facts computes them; the site only reshapes) ----------------------------
+def _evm(data: dict[str, Any] | None) -> Evm | None:
+    if not data:
+        return None
+    return Evm(*(data.get(k) for k in ("bac", "pv", "ev", "ac", "cpi", "spi", "eac", "vac")))  # type: ignore[arg-type]
+
+
+def baseline_finish(project: Project) -> dt.date | None:
+    spec = project.spec
+    for b in spec.baselines:
+        if b.id == spec.active_baseline:
+            return b.schedule.finish
+    return None
+
+
+def forecast_finish(project: Project) -> dt.date | None:
+    s = project.spec.schedule
+    if s.forecast:
+        return s.forecast.finish
+    if s.approved:
+        return s.approved.end
+    return s.requested.end if s.requested else None
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else round(value)
+
+
+def _loads(catalog: Catalog, facts: Facts) -> list[PersonLoad]:
+    out = []
+    for item in sorted(catalog.of_kind("Person"), key=lambda i: i.entity.name):
+        months = facts.of(item).get("loadByMonth") or {}
+        if not months:
+            continue
+        spec = item.entity.spec  # type: ignore[attr-defined]
+        title = spec.profile.display_name or item.entity.name
+        out.append(PersonLoad(item.entity.name, title, spec.capacity.fte, {k: round(v, 1) for k, v in months.items()}))
+    return out
+
+
+def portfolio_facts(catalog: Catalog, result: Result) -> Facts:
+    """The facts of the run: computed as the engine does, maturity from the run's findings."""
+    from pmo_lint.facts import compute_facts
+    from pmo_lint.facts.portfolio import fill_maturity
+
+    facts = compute_facts(catalog, result.as_of)
+    fill_maturity(facts, catalog, ((d.path, d.code, d.rule) for d in result.diagnostics))
+    return facts
+
+
+# -- assembly ----------------------------------------------------------------------------------------
+def _target_names(targets: list[str]) -> set[str]:
+    # a waiver target "project:x", "x" or "risk:x/r-1" concerns project x
+    out = set()
+    for t in targets:
+        body = t.split(":", 1)[-1]
+        out.add(body.split("/", 1)[0])
+    return out
+
+
+def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> PortfolioView:
+    """Compute every view the pages need, once, from the catalog, the lint result and the facts."""
+    from pmo_lint.model.kinds import Project, Risk, StatusReport, Waiver
+
+    facts = facts or portfolio_facts(catalog, result)
+    as_of = result.as_of
+    config = catalog.config
+    spec = config.spec if config else None
+    by_project_findings: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in result.diagnostics:
+        if d.path.startswith("projects/"):
+            by_project_findings[d.path.split("/")[1]].append(d)
+    by_project_suppressed: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in result.suppressed:
+        if d.path.startswith("projects/"):
+            by_project_suppressed[d.path.split("/")[1]].append(d)
+    waivers = sorted(catalog.of_kind(Waiver.KIND), key=lambda w: w.entity.name)
+    th = spec.thresholds if spec else None
+    cadence = spec.cadence.status_report_max_age_days if spec else 14
+
+    projects: list[ProjectView] = []
+    for project, item in catalog.typed(Project):
+        name = project.name
+        ps = project.spec
+        f = facts.of(item)
+        reports = sorted(
+            (cast("StatusReport", r.entity) for r in catalog.project_records(name, StatusReport.KIND)),
+            key=lambda r: (r.spec.report_date, r.name),
+        )
+        reports = [r for r in reports if r.spec.report_date <= as_of]  # later ones were not known yet
+        bac = f.get("bac")
+        actual = f.get("actualCost") or 0.0
+        evm = _evm({**f["evm"], "bac": bac} if f.get("evm") else None)
+        age = _int((f.get("status") or {}).get("ageDays"))
+        slip = _int(f.get("finishSlipDays"))
+        key_overdue = _int(f.get("keyMilestonesOverdue")) or 0
+        goals = sorted({g.goal.split(":")[-1] for g in ps.alignment.goals})
+        behind = key_overdue > 0 or bool(
+            th
+            and (
+                (slip is not None and slip > th.finish_slip_days)
+                or (evm and evm.spi is not None and evm.spi < th.spi.amber)
+            )
+        )
+        over = bool(bac is not None and actual > bac) or bool(
+            th
+            and evm
+            and (
+                (evm.cpi is not None and evm.cpi < th.cpi.amber)
+                or (evm.eac is not None and bac and (evm.eac - bac) / bac * 100 > th.budget_variance_pct)
+            )
+        )
+        indicators = Indicators(
+            behind_schedule=behind,
+            over_budget=over,
+            not_aligned=not f.get("alignedGoals"),
+            stale_status=age is None or age > cadence,
+            no_template=ps.template is None,
+            not_trackable=not reports and not ps.milestones,
+        )
+        risks = []
+        for r_item in catalog.project_records(name, Risk.KIND):
+            risk: Risk = r_item.entity  # type: ignore[assignment]
+            rf = facts.of(r_item)
+            risks.append(
+                RiskView(
+                    r_item,
+                    name,
+                    risk.name,
+                    risk.display,
+                    risk.spec.probability,
+                    risk.spec.impact,
+                    _int(rf.get("score")),
+                    rf.get("rank") or "",
+                    bool(rf.get("open")),
+                )
+            )
+        risks.sort(key=lambda r: (-(r.score or 0), r.name))
+        view = ProjectView(
+            item=item,
+            name=name,
+            title=project.display,
+            phase=ps.lifecycle.phase,
+            state=ps.lifecycle.state,
+            active=bool(f.get("active")),
+            currency=ps.currency or (spec.currency if spec else ""),
+            portfolio=(ps.portfolio or "").split(":")[-1],
+            program=(ps.program or "").split(":")[-1],
+            bac=bac,
+            actual_cost=actual,
+            reports=reports,
+            evm=evm,
+            status_age=age,
+            finish_slip_days=slip,
+            key_overdue=key_overdue,
+            goals=goals,
+            priority_score=f.get("priorityScore"),
+            indicators=indicators,
+            risks=risks,
+            changes=sorted(catalog.project_records(name, "ChangeRequest"), key=lambda c: c.entity.name),
+            benefits=sorted(catalog.project_records(name, "Benefit"), key=lambda c: c.entity.name),
+            findings=by_project_findings.get(name, []),
+            suppressed=by_project_suppressed.get(name, []),
+            waivers=[w for w in waivers if name in _target_names(w.entity.spec.targets)],  # type: ignore[attr-defined]
+            maturity=f.get("maturityLevel") or "",
+            computed_rank=_int(f.get("computedRank")),
+        )
+        projects.append(view)
+    projects.sort(key=lambda p: p.name)
+    return PortfolioView(as_of, config, catalog, result, projects, _loads(catalog, facts), waivers)
+
+
+def severity_counts(diags: Iterable[Diagnostic]) -> dict[str, int]:
+    out = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    for d in diags:
+        out[d.severity.label] += 1
+    return out
