@@ -341,11 +341,13 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
         positions[(*top.path, key)] = (line, col, *top.key_pos)
         top.key = _NO_KEY
 
-    def child_path() -> DataPath:
+    def child_path(line: int, col: int) -> DataPath:
         top = stack[-1]
         if top.is_map:
             if top.key is _NO_KEY:
-                raise _Abort(LoadProblem(SYNTAX, "a mapping or list used as a mapping key; keys must be strings"))
+                raise _Abort(
+                    LoadProblem(SYNTAX, "a mapping or list used as a mapping key; keys must be strings", line, col)
+                )
             return (*top.path, top.key)
         return (*top.path, len(top.container))
 
@@ -361,7 +363,10 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
                     value = _resolve_plain(event.value, limits, line, col)
                     # the raw text a YAML 1.1 reader would turn into a bool, octal or short float
                     if stack and _YAML11.match(event.value) and not isinstance(value, bool):
-                        notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, child_path()))
+                        top = stack[-1]
+                        # a key (`on:`) is noted at the entry it names; a value at its own path
+                        at = (*top.path, value) if top.is_map and top.key is _NO_KEY else child_path(line, col)
+                        notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, at))
                 else:
                     value = event.value
             elif tag in _SCALAR_TAGS:
@@ -380,7 +385,7 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
                 )
             if len(stack) >= limits.max_depth:
                 raise _Abort(LoadProblem(LIMIT, f"nesting deeper than {limits.max_depth} levels", line, col))
-            path = child_path() if stack else ()
+            path = child_path(line, col) if stack else ()
             is_map = isinstance(event, ev.MappingStartEvent)
             frame = _Frame({} if is_map else [], path, is_map, event.anchor, nodes)
             frame.start_pos = (line, col)
