@@ -305,6 +305,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pmo_lint.commands.init",
     "pmo_lint.commands.new",
     "pmo_lint.commands.site",
+    "pmo_lint.commands.test_policies",
 )
 
 
