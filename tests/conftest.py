@@ -87,3 +87,8 @@ def write_files() -> Callable[[Path, Mapping[str, str | bytes]], Path]:
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file's bytes, to prove a command changed nothing."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def portfolio_files(root: Path) -> dict[str, bytes]:
+    """snapshot() without git's files and the check cache, which any run may update."""
+    return {k: v for k, v in snapshot(root).items() if not k.startswith((".git/", ".pmo-lint-cache/"))}

@@ -64,10 +64,15 @@ def planned_files(org: str, types: tuple[str, ...], currency: str, lead: str) ->
     """Every file ``init`` writes, by path relative to the portfolio root."""
     from pmo_lint import __version__, scaffold
     from pmo_lint.commands.new import yaml_text
+    from pmo_lint.engine import process_bytes
+    from pmo_lint.errors import UsageError
+    from pmo_lint.loader.yamlio import Limits
     from pmo_lint.resources import schemas_dir
 
     values = {
         "org": yaml_text(org),
+        "pmo_title": yaml_text(f"{org} PMO"),
+        "site_name": yaml_text(f"{org} portfolio"),
         "pmo_types": "[" + ", ".join(types) + "]",
         "currency": currency,
         "version": __version__,
@@ -80,7 +85,10 @@ def planned_files(org: str, types: tuple[str, ...], currency: str, lead: str) ->
     def entity(template: str, rel: str, kind: str, extra: dict[str, str]) -> None:
         depth = rel.count("/")
         merged = {**values, **extra, "schema": "../" * depth + f"{schema}/{scaffold.schema_file(kind)}"}
-        files[rel] = scaffold.fill(scaffold.read(scaffold.TEMPLATES_DIR, template), merged, source=template)
+        files[rel] = text = scaffold.fill(scaffold.read(scaffold.TEMPLATES_DIR, template), merged, source=template)
+        problems = process_bytes(rel, text.encode("utf-8"), Limits()).diagnostics
+        if problems:  # an answer that makes the file invalid (the templates themselves are tested)
+            raise UsageError(f"the answers give an invalid {rel}: {problems[0].message}")
 
     entity("pmo.yaml", "pmo.yaml", "PMOConfig", {})
     lead_name = _slug(lead)

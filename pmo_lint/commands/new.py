@@ -139,6 +139,10 @@ def execute(opts: NewOptions) -> int:
         "check": opts.check or "",
         "target": opts.target or "",
     }
+    goals = sorted(g.entity.metadata.name for g in catalog.of_kind("StrategicGoal"))
+    # a new project or program serves the portfolio's first goal until someone says otherwise
+    values["goals"] = f"[{goals[0]}]" if goals else "[]"
+    values["alignment"] = f"[{{goal: {goals[0]}, impact: moderate}}]" if goals else "[]"
     if opts.kind == "allocation":
         _pick_person(catalog, "", name)  # an allocation is named by the person it books
     if opts.kind == "waiver" and not (opts.check and opts.target):

@@ -28,6 +28,7 @@ BOM = b"\xef\xbb\xbf"
 # a plain scalar we may write without quotes: starts with a letter or digit, no indicators, and
 # not something YAML 1.2 (or 1.1) would read as anything but a string
 _SAFE_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
+_TAB_BEFORE_COMMENT = re.compile(r"\t(?=[ \t]*#)")
 _NOT_STRINGS = re.compile(
     r"(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z"
 )
@@ -155,7 +156,9 @@ def load(raw: bytes) -> RoundTripDocument | LoadProblem:
         return text
     yaml = YAML(typ="rt")
     try:
-        root: Any = yaml.compose(text)
+        # ruamel.yaml rejects a tab before a comment, which YAML allows (libyaml too); a space
+        # in its place keeps every offset, so the splices still land on the original text
+        root: Any = yaml.compose(_TAB_BEFORE_COMMENT.sub(" ", text))
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
