@@ -120,7 +120,7 @@ def _parse_limits(value: Any, source: str) -> Limits:
     return replace(Limits(), **out)
 
 
-def read_config_file(path: Path) -> Config:
+def read_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
@@ -133,13 +133,72 @@ def read_config_file(path: Path) -> Config:
         section = doc.get("tool", {}).get("pmo-lint", {})
         if not isinstance(section, dict):
             raise ConfigError("[tool.pmo-lint] must be a table", path=str(path))
-        return parse_config(section, str(path))
+        return _with_extends(parse_config(section, str(path)), section, path, _seen)
     loaded = parse_bytes(raw_bytes)
     if isinstance(loaded, LoadProblem):
         if "empty" in loaded.message:
             return Config(source=str(path))
         raise ConfigError(loaded.message, path=str(path), line=loaded.line)
-    return parse_config(loaded.data, str(path))
+    return _with_extends(parse_config(loaded.data, str(path)), loaded.data, path, _seen)
+
+
+def _extended_file(entry: str, path: Path) -> Path:
+    """A shipped preset by name (``recommended``, ``strict``) or a file relative to the extending one."""
+    from pmo_lint.resources import policies_dir
+
+    if "/" not in entry and not entry.endswith((".yaml", ".yml", ".toml")):
+        preset = policies_dir() / "presets" / f"{entry}.yaml"
+        if not preset.is_file():
+            names = sorted(p.stem for p in (policies_dir() / "presets").glob("*.yaml"))
+            raise ConfigError(f"extends: no preset {entry!r}; presets: {', '.join(names) or 'none'}", path=str(path))
+        return preset
+    target = path.parent / entry
+    if not target.is_file():
+        raise ConfigError(f"extends: {entry!r} is not a file", path=str(path))
+    return target
+
+
+def _with_extends(cfg: Config, raw: Mapping[str, Any], path: Path, seen: tuple[Path, ...]) -> Config:
+    """Apply ``extends``: the extended configurations first, in order, then this one on top.
+
+    Keys this file sets win; lists that add up (ignore, extend-select, exclude, policies) are
+    joined; mappings (severity, per-path-ignores) are merged key by key.
+    """
+    if not cfg.extends:
+        return cfg
+    here = path.resolve()
+    if here in seen or len(seen) > 16:
+        raise ConfigError("extends: the configurations extend each other in a loop", path=str(path))
+    merged: Config | None = None
+    for entry in cfg.extends:
+        target = _extended_file(entry, path)
+        base = read_config_file(target, _seen=(*seen, here))
+        # the base's policy paths are relative to the base file: make them absolute
+        base = replace(base, policies=tuple(str((target.parent / p).resolve()) for p in base.policies))
+        merged = base if merged is None else _overlay(merged, base, _set_keys(base))
+    assert merged is not None
+    return replace(_overlay(merged, cfg, set(raw)), source=cfg.source, extends=cfg.extends)
+
+
+def _set_keys(cfg: Config) -> set[str]:
+    default = Config()
+    return {f.name.replace("_", "-") for f in fields(Config) if getattr(cfg, f.name) != getattr(default, f.name)}
+
+
+def _overlay(base: Config, top: Config, keys: set[str]) -> Config:
+    changes: dict[str, Any] = {}
+    names = {f.name for f in fields(Config)}
+    for key in keys:
+        name = key.replace("-", "_")
+        if name in ("ignore", "extend_select", "exclude", "policies"):
+            changes[name] = (*getattr(base, name), *getattr(top, name))
+        elif name in ("severity", "per_path_ignores"):
+            changes[name] = {**getattr(base, name), **getattr(top, name)}
+        elif name in names and name != "source":
+            changes[name] = getattr(top, name)
+        else:  # sections other features own (site, git): the top file's section wins whole
+            changes["extra"] = {**base.extra, **top.extra}
+    return replace(base, **changes)
 
 
 def find_config(start: Path, stop: Path | None = None) -> Path | None:
