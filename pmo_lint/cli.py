@@ -117,7 +117,7 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
 )
 @click.option("--statistics", is_flag=True, help="In text output, show counts per rule instead of each finding.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the per-file cache.")
-@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `pmo-lint fix` does), then report what is left.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `pmo-lint fix` does), then report the rest.")
 @click.option(
     "--base",
     metavar="REF",
@@ -193,6 +193,13 @@ def write_output(text: str, target: Path | None) -> None:
     from pmo_lint.errors import UsageError
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO: write into it, never replace it
+        try:
+            with target.open("w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+        return
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
