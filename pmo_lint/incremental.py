@@ -371,23 +371,25 @@ def run_key(scan: Scan, opts: RunOptions, config: Config, as_of: dt.date, *, com
         str(scan.root),
     ]
     h.update(repr(parts).encode())
+    known = True
     for rel in sorted(scan.sigs):
         sig = scan.sigs[rel]
-        if rel.endswith((".yaml", ".yml")):
-            digest = scan.hashes.get(rel)
-            if digest is None:
-                if not complete or sig is None:
-                    return None
-                try:
-                    digest = content_hash((scan.root / rel).read_bytes())
-                except OSError:
-                    return None
-                scan.hashes[rel] = digest
-            h.update(f"{rel}\0{digest}\n".encode())
-        else:
-            if not scan.trusted(sig):
-                return None
-            h.update(f"{rel}\0{sig}\n".encode())
+        # YAML files count by content; other files by signature, or by content when it changed just now
+        is_yaml = rel.endswith((".yaml", ".yml"))
+        digest = scan.hashes.get(rel) if is_yaml else None
+        if (is_yaml and digest is None) or (not is_yaml and not scan.trusted(sig)):
+            if not complete or sig is None:
+                known = False
+                continue
+            try:
+                digest = content_hash((scan.root / rel).read_bytes())
+            except OSError:
+                known = False
+                continue
+            scan.hashes[rel] = digest
+        h.update(f"{rel}\0{digest if digest is not None else sig}\n".encode())
+    if not known:
+        return None
     return "r:" + h.hexdigest()
 
 
