@@ -114,6 +114,7 @@ def test_documents_named_by_projects_exist() -> None:
     for name, spec in projects().items():
         named = list(spec.get("documents", {}).values())
         named += [e for g in spec["lifecycle"].get("gates", []) for e in g.get("evidence", [])]
+        named += [v for k, v in spec.get("change", {}).items() if k.endswith("Plan")]
         for rel in named:
             assert (SAMPLE / rel).is_file(), f"{name} names {rel}"
             assert rel.endswith(".md")
