@@ -192,17 +192,16 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
     versions = _versions(repo, base, head, t.prefix, changed) if options["require-approver-commits"] else {}
     changes = ChangeSet(base_rev.catalog(), frozenset(changed), options["require-approver-commits"], versions)
 
+    shared = {**opts.extra, "policy_memo": {}}  # both runs use one load of the rule packs
     base_result = run(
-        dataclasses.replace(
-            opts, extra={**opts.extra, "load": base_rev.loader(), "files": base_rev.files, "locate": False}
-        )
+        dataclasses.replace(opts, extra={**shared, "load": base_rev.loader(), "files": base_rev.files, "locate": False})
     )
     known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}
     result = run(
         dataclasses.replace(
             opts,
             extra={
-                **opts.extra,
+                **shared,
                 "load": lambda _r, _c: (head_outcomes, head_sources),
                 "context": {HISTORY_KEY: changes},
             },

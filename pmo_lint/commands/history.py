@@ -9,6 +9,7 @@ one a line, which tells what a run had to do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmo_lint.cli import EXIT_OK, handle_errors, traceback_option
+from pmo_lint.cli import EXIT_OK, _split, handle_errors, traceback_option
 
 if TYPE_CHECKING:
     from pmo_lint.engine import FileOutcome
@@ -39,19 +40,30 @@ class HistoryOptions:
     since: dt.date | None = None
     max_commits: int | None = None
     use_cache: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @click.command("history")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--since", metavar="YYYY-MM-DD", help="Only commits from this date on.")
 @click.option("--commits", "max_commits", type=click.IntRange(min=1), help="Only the last N commits.")
+@click.option("--select", multiple=True, help="Only these rules (codes, prefixes, ids or packs; comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes, ids or packs).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file.")
 @click.option("--no-cache", is_flag=True, help="Compute every commit again and do not write the cache.")
 @traceback_option
 @handle_errors
 def command(
-    path: Path | None, since: str | None, max_commits: int | None, fmt: str, config_path: Path | None, no_cache: bool
+    path: Path | None,
+    since: str | None,
+    max_commits: int | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fmt: str,
+    config_path: Path | None,
+    no_cache: bool,
 ) -> int:
     """Findings per commit along the first-parent history of HEAD, oldest first.
 
@@ -67,7 +79,9 @@ def command(
         since_date = dt.date.fromisoformat(since) if since is not None else None
     except ValueError:
         raise UsageError(f"--since {since!r} is not a date; use YYYY-MM-DD") from None
-    opts = HistoryOptions(path or Path(), config_path, since_date, max_commits, not no_cache)
+    opts = HistoryOptions(
+        path or Path(), config_path, since_date, max_commits, not no_cache, _split(select), _split(ignore)
+    )
     rows, computed = compute_history(opts)
     click.echo(json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows))
     click.echo(f"{len(rows)} commit(s): {computed} computed, {len(rows) - computed} from the cache", err=True)
@@ -126,7 +140,8 @@ def _cache_folder(t: Target, opts: HistoryOptions) -> Path | None:
     configured = t.config.cache_dir or os.environ.get("PMO_LINT_CACHE_DIR", "")
     base = Path(configured).expanduser() if configured else Path(DEFAULT_CACHE_DIR)
     folder = base if base.is_absolute() else t.root / base
-    key = hashlib.sha256(f"{CACHE_VERSION}\0{__version__}\0{t.prefix}\0{t.config!r}".encode()).hexdigest()[:16]
+    raw = f"{CACHE_VERSION}\0{__version__}\0{t.prefix}\0{t.config!r}\0{opts.select}\0{opts.ignore}"
+    key = hashlib.sha256(raw.encode()).hexdigest()[:16]
     return folder / "history" / key
 
 
@@ -139,13 +154,14 @@ def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
     commits = t.repo.log(head, first_parent=True, since=opts.since, max_count=opts.max_commits)
     cache = HistoryCache(_cache_folder(t, opts))
     memo: dict[tuple[str, str], FileOutcome] = {}
+    policy_memo: dict[str, object] = {}  # the rule packs are loaded once for all commits
     previous: Revision | None = None
     rows: list[dict[str, Any]] = []
     computed = 0
     for commit in reversed(commits):
         row = cache.get(commit.oid)
         if row is None:
-            row, previous = _compute(t, commit, previous, memo, opts.config_path)
+            row, previous = _compute(t, commit, previous, memo, opts, policy_memo)
             cache.put(row)
             computed += 1
         rows.append(row)
@@ -157,7 +173,8 @@ def _compute(
     commit: Commit,
     previous: Revision | None,
     memo: dict[tuple[str, str], FileOutcome],
-    config_path: Path | None,
+    opts: HistoryOptions,
+    policy_memo: dict[str, object],
 ) -> tuple[dict[str, Any], Revision]:
     from pmo_lint.engine import RunOptions, run
     from pmo_lint.gitmode import git_options, read_revision
@@ -180,8 +197,17 @@ def _compute(
             if (o := by_rel.get(rel)) is not None
         }
         context[HISTORY_KEY] = ChangeSet(base.catalog(), frozenset(changed), require, versions)
-    extra: dict[str, object] = {"load": rev.loader(), "files": rev.files, "locate": False, "context": context}
-    result = run(RunOptions(paths=(t.root,), config_path=config_path, as_of=commit.date.date(), extra=extra))
+    extra: dict[str, object] = {
+        "load": rev.loader(),
+        "files": rev.files,
+        "locate": False,
+        "context": context,
+        "policy_memo": policy_memo,
+    }
+    run_opts = RunOptions(
+        paths=(t.root,), config_path=opts.config_path, select=opts.select, ignore=opts.ignore, as_of=commit.date.date()
+    )
+    result = run(dataclasses.replace(run_opts, extra=extra))
     metas = result.extra.get("rules", [])
     pack_of = {m.code: m.pack for m in metas} if isinstance(metas, list) else {}
     packs = Counter(pack_of.get(d.code, "") for d in result.diagnostics)
