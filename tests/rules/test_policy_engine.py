@@ -343,3 +343,45 @@ def test_reading_metadata_needs_no_cel(tmp_path: Path) -> None:
     assert pack.rules[0].meta.source == "acme.yaml:4"
     assert pack.rules[0].meta.kinds == ("Project",)
     assert not pack.rules[0].programs
+
+
+def test_trimmed_context_keeps_the_meaning() -> None:
+    from pmo_lint.rules.policy import fast_paths, referenced_keys
+
+    assert fast_paths('has(entity.spec.a) && "entity.spec.a" != entity.spec.b') == (
+        'has(entity__spec.a) && "entity.spec.a" != entity__spec.b'
+    )
+    assert fast_paths("size(entity.spec) > 0") == "size(entity.spec) > 0"  # whole spec: left alone
+    reads = referenced_keys(fast_paths("entity.spec.budget.bac > config.thresholds.cpi.red && facts.active"))
+    assert reads == {"entity__spec": {"budget"}, "config": {"thresholds"}, "facts": {"active"}}
+    assert referenced_keys("size(entity.spec) > 0 && facts.x")["entity"] == {"spec"}
+    assert referenced_keys("entity == facts")["entity"] is None
+
+
+WHOLE = """\
+pack: acme
+rules:
+  - id: whole-spec
+    code: ACM060
+    title: Whole spec
+    severity: info
+    kind: Project
+    assert: '!("budget" in entity.spec) || size(entity.spec) < 3'
+    message: spec has {facts.phase} keys
+  - id: maturity
+    code: ACM061
+    title: Maturity
+    severity: info
+    kind: Project
+    assert: facts.maturityLevel == "silver"
+    message: level {facts.maturityLevel}
+"""
+
+
+def test_whole_values_and_maturity_after_the_other_rules(root: Path) -> None:
+    pmo = (root / "pmo.yaml").read_text().replace("checks: [ZZZ]", "checks: [ACM060]")
+    (root / "pmo.yaml").write_text(pmo)
+    result = lint(root, {"acme.yaml": WHOLE})
+    assert [d.entity for d in only(result, "ACM060")] == ["project:crm"]  # erp has no budget
+    # crm fails ACM060 (a silver check), so it stays bronze; erp passes it and reaches silver
+    assert [(d.entity, d.message) for d in only(result, "ACM061")] == [("project:crm", "level bronze")]
