@@ -233,6 +233,7 @@ def execute_check(
     from pmo_lint.diagnostics import Severity
     from pmo_lint.engine import run
     from pmo_lint.reporters.common import repo_prefix
+    from pmo_lint.reporters.progress import Progress
 
     outputs = _parse_formats(formats)
     if base is None and new_only:
@@ -240,9 +241,11 @@ def execute_check(
     if base is not None:  # only PR mode imports git
         from pmo_lint.gitmode import pr_summary, run_pr
 
-        result = run_pr(opts, base, new_only=new_only)
+        with Progress():
+            result = run_pr(opts, base, new_only=new_only)
     else:
-        result = run(opts)
+        with Progress():
+            result = run(opts)
     if "path_prefix" not in result.extra:  # CI formats want repository-relative paths
         result = dataclasses.replace(result, extra={**result.extra, "path_prefix": repo_prefix(Path(result.root))})
     for name, target in outputs:
