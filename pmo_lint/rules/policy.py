@@ -647,7 +647,8 @@ def evaluate(rules: Sequence[PolicyRule], ctx: RuleContext, facts: Facts) -> lis
     """Run policy rules over every entity of their kinds: one set of CEL variables per entity."""
     by_kind: dict[str, list[PolicyRule]] = {}
     for rule in rules:
-        if rule.programs:
+        # without a valid pmo.yaml (its problems are reported) rules that read config cannot be judged
+        if rule.programs and (facts.config or "config" not in rule.roots):
             by_kind.setdefault(rule.kind, []).append(rule)
     if not by_kind:
         return []

@@ -385,3 +385,13 @@ def test_whole_values_and_maturity_after_the_other_rules(root: Path) -> None:
     assert [d.entity for d in only(result, "ACM060")] == ["project:crm"]  # erp has no budget
     # crm fails ACM060 (a silver check), so it stays bronze; erp passes it and reaches silver
     assert [(d.entity, d.message) for d in only(result, "ACM061")] == [("project:crm", "level bronze")]
+
+
+def test_invalid_pmo_yaml_does_not_flood_policy_errors(root: Path) -> None:
+    pmo = (root / "pmo.yaml").read_text().replace("escalationScore: 9", "escalationScore: nine")
+    (root / "pmo.yaml").write_text(pmo)
+    uses_config = GOOD.replace("assert: facts.risks.open < 2", "assert: facts.risks.open < config.cadence.x")
+    result = run(RunOptions(paths=(root,), as_of=dt.date(2025, 6, 30)))
+    assert [d.code for d in result.diagnostics] == ["PMO004"]
+    result = lint(root, {"acme.yaml": uses_config}, select=("ACM", "PMO"))
+    assert sorted({d.code for d in result.diagnostics}) == ["ACM001", "PMO004"]
