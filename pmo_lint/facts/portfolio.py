@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmo_lint.facts.allocation import Interval, monthly_peak_load, over_allocated, percent_of_capacity
-from pmo_lint.facts.dates import fiscal_year
+from pmo_lint.facts.budget import bac_by_fiscal_year
 from pmo_lint.facts.evm import compute_evm
 from pmo_lint.facts.priority import ranks, weighted_score, wsjf_score
 from pmo_lint.facts.risk import is_escalated, risk_rank, risk_score
@@ -386,6 +386,7 @@ class _Builder:
     def groupings(self) -> None:
         """Portfolio budget roll-ups, goal contributors, program projects, team members."""
         start_month = self.spec.fiscal_year_start_month if self.spec else 1
+        phases = [ph.id for ph in self.spec.lifecycle.phases] if self.spec else []
         approved: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         contributors: dict[str, set[str]] = defaultdict(set)
         program_projects: dict[str, int] = defaultdict(int)
@@ -412,13 +413,13 @@ class _Builder:
                 if goal is not None:
                     contributors[goal.path].add(item.ref)
             portfolio = resolve(ps.portfolio, "Portfolio") or (program_portfolio.get(program.path) if program else None)
-            if portfolio is None or ps.lifecycle.state == "cancelled":
+            if portfolio is None:
                 continue
-            for year, amount in _bac_by_fiscal_year(item, self.out[item.path].get("bac"), start_month):
+            for year, amount in bac_by_fiscal_year(item.entity, phases, start_month).items():  # type: ignore[arg-type]
                 approved[portfolio.path][year] += amount
         for item in self.cat.of_kind("Portfolio"):
             budget = {str(b.fiscal_year): float(b.amount) for b in item.entity.spec.budget}  # type: ignore[attr-defined]
-            spent = {y: approved[item.path][y] for y in sorted(approved[item.path])}
+            spent = {y: round(approved[item.path][y], 2) for y in sorted(approved[item.path])}  # cents
             self.out[item.path] = {
                 "approvedBacByYear": spent,
                 "budgetByYear": budget,
@@ -440,27 +441,6 @@ class _Builder:
             self.out[item.path] = {"projects": float(program_projects[item.path])}
         for item in self.cat.of_kind("Allocation"):
             self.out[item.path] = {}
-
-
-def _bac_by_fiscal_year(item: LoadedEntity, bac: float | None, start_month: int) -> Iterable[tuple[str, float]]:
-    """Where a project's approved BAC falls: its time-phased budget when given, else its start year."""
-    s = item.entity.spec  # type: ignore[attr-defined]
-    if bac is None:
-        return []
-    baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
-    phased = (baseline.budget.by_period if baseline else []) or (s.budget.by_period if s.budget else [])
-    if phased:
-        out: dict[str, float] = defaultdict(float)
-        for p in phased:
-            year, month = (int(x) for x in p.period.split("-"))
-            out[str(fiscal_year(dt.date(year, month, 1), start_month))] += p.planned
-        return out.items()
-    start = (
-        (s.schedule.approved.start if s.schedule.approved else None)
-        or (baseline.schedule.start if baseline else None)
-        or (s.schedule.requested.start if s.schedule.requested else None)
-    )
-    return [(str(fiscal_year(start, start_month)), bac)] if start else []
 
 
 def config_facts(catalog: Catalog) -> dict[str, Any]:
