@@ -205,17 +205,43 @@ def severity_for(meta: RuleMeta, levels: Mapping[str, Severity]) -> Severity | N
 
 
 def _run_policies(
-    policies: PolicySet, ctx: RuleContext, facts: Facts, enabled: set[str], diags: list[Diagnostic]
+    policies: PolicySet,
+    ctx: RuleContext,
+    facts: Facts,
+    enabled: set[str],
+    diags: list[Diagnostic],
+    *,
+    rules: Sequence[Rule] = (),
+    load_diags: Sequence[Diagnostic] = (),
 ) -> list[tuple[RuleMeta, Finding]]:
-    """Policy problems, then the CEL rules; rules that read the maturity level run after the others."""
+    """Policy problems, then the CEL rules; rules that read the maturity level run after the others.
+
+    The maturity ladder's checks count whether or not they are selected: the rules they name that
+    did not run are run quietly for the level alone.
+    """
     out: list[tuple[RuleMeta, Finding]] = [(POLICY_ERROR, p.finding()) for p in policies.problems]
     on = [r for r in policies.rules if r.meta.code in enabled]
     later = [r for r in on if "maturityLevel" in f"{r.when_src} {r.assert_src} {r.message}"]
     first = [r for r in on if r not in later]
     out.extend(evaluate(first, ctx, facts))
-    if later and ctx.catalog.config is not None and ctx.catalog.config.spec.levels:
-        reported = [(d.path, d.code, d.rule) for d in diags] + [
-            (f.entity.path if f.entity else f.path or "", m.code, m.id) for m, f in out
+    pmo = ctx.catalog.config
+    if later and pmo is not None and pmo.spec.levels:
+        from pmo_lint.facts.maturity import check_fails
+
+        checks = [c for level in pmo.spec.levels for c in level.checks]
+        named = [c for c in checks if c]
+
+        def wanted(meta: RuleMeta) -> bool:
+            return meta.code not in enabled and any(check_fails(c, [(meta.code, meta.id)]) for c in named)
+
+        quiet: list[tuple[RuleMeta, Finding]] = list(
+            evaluate([r for r in policies.rules if wanted(r.meta)], ctx, facts)
+        )
+        for rule in rules:
+            if wanted(rule.meta):
+                quiet.extend((rule.meta, f) for f in rule.check(ctx))
+        reported = [(d.path, d.code, d.rule) for d in (*diags, *load_diags)] + [
+            (f.entity.path if f.entity else f.path or "", m.code, m.id) for m, f in (*out, *quiet)
         ]
         fill_maturity(facts, ctx.catalog, reported)
     out.extend(evaluate(later, ctx, facts))
@@ -337,7 +363,8 @@ def _run(opts: RunOptions) -> Result:
         extra=dict(opts.extra.get("context") or {}),  # type: ignore[call-overload]
     )
     diags.extend(run_rules(rules, ctx, enabled, severity))
-    for meta, finding in _run_policies(policies, ctx, facts, enabled_codes, diags):
+    load_diags = [d for o in outcomes for d in o.diagnostics]
+    for meta, finding in _run_policies(policies, ctx, facts, enabled_codes, diags, rules=rules, load_diags=load_diags):
         diags.append(stamp(meta, finding, severity_for(meta, severity) or meta.severity))
 
     by_code = {m.code: m for m in metas}
