@@ -395,3 +395,11 @@ def test_invalid_pmo_yaml_does_not_flood_policy_errors(root: Path) -> None:
     assert [d.code for d in result.diagnostics] == ["PMO004"]
     result = lint(root, {"acme.yaml": uses_config}, select=("ACM", "PMO"))
     assert sorted({d.code for d in result.diagnostics}) == ["ACM001", "PMO004"]
+
+
+def test_maturity_counts_level_checks_that_are_not_selected(root: Path) -> None:
+    pmo = (root / "pmo.yaml").read_text().replace("checks: [ZZZ]", "checks: [ACM060]")
+    (root / "pmo.yaml").write_text(pmo)
+    result = lint(root, {"acme.yaml": WHOLE}, select=("ACM061",))
+    assert not only(result, "ACM060")  # not reported: only selected for the level
+    assert [(d.entity, d.message) for d in only(result, "ACM061")] == [("project:crm", "level bronze")]
