@@ -161,8 +161,8 @@ def _extended_file(entry: str, path: Path) -> Path:
 def _with_extends(cfg: Config, raw: Mapping[str, Any], path: Path, seen: tuple[Path, ...]) -> Config:
     """Apply ``extends``: the extended configurations first, in order, then this one on top.
 
-    Keys this file sets win; lists that add up (ignore, extend-select, exclude, policies) are
-    joined; mappings (severity, per-path-ignores) are merged key by key.
+    Keys this file sets win (as ruff's ``extend``); ``extend-select`` and ``policies`` add up, and
+    mappings (severity, per-path-ignores) are merged key by key.
     """
     if not cfg.extends:
         return cfg
@@ -190,7 +190,7 @@ def _overlay(base: Config, top: Config, keys: set[str]) -> Config:
     names = {f.name for f in fields(Config)}
     for key in keys:
         name = key.replace("-", "_")
-        if name in ("ignore", "extend_select", "exclude", "policies"):
+        if name in ("extend_select", "policies"):
             changes[name] = (*getattr(base, name), *getattr(top, name))
         elif name in ("severity", "per_path_ignores"):
             changes[name] = {**getattr(base, name), **getattr(top, name)}
