@@ -9,6 +9,7 @@ findings, so no position index is held for the whole portfolio (memory stays lin
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -403,10 +404,24 @@ def _run(opts: RunOptions) -> Result:
 
 
 def _all_files(root: Path, sources: list[SourceFile]) -> set[str]:
-    # documents referenced by projects (charters, lessons learned) may be any file type
+    # documents referenced by projects (charters, lessons learned) may be any file type.
+    # os.scandir with string paths: ~10x faster than Path.rglob on 60,000 files (bench/run.py)
     out = {s.rel for s in sources}
-    for path in root.rglob("*"):
-        rel = path.relative_to(root).as_posix()
-        if not any(part.startswith(".") for part in rel.split("/")) and path.is_file():
-            out.add(rel)
+    stack = [""]
+    while stack:
+        prefix = stack.pop()
+        try:
+            entries = list(os.scandir(f"{root}/{prefix}"))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # dot-files and dot-folders (.git, .pmo-lint-cache) are never documents
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(f"{prefix}{entry.name}/")
+                elif entry.is_file():  # a symlink to a file counts, as Path.is_file says
+                    out.add(prefix + entry.name)
+            except OSError:
+                continue
     return out

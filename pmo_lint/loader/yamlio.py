@@ -18,6 +18,7 @@ ruamel.yaml is used only where comments must survive (``fix``), in :mod:`pmo_lin
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +114,7 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 # what a YAML 1.1 reader (PyYAML, many other tools) would turn into a bool, an octal or a float
+_YAML11_FIRST = frozenset("yYnNoO0123456789")  # cheap pre-check before the regex
 _YAML11 = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z|0[0-7]+\Z|[0-9]+\.[0-9]*0\Z")
 
 _CORE = "tag:yaml.org,2002:"
@@ -333,7 +335,7 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
                 )
             if len(top.container) >= limits.max_items:
                 raise _Abort(LoadProblem(LIMIT, f"mapping has more than {limits.max_items} keys", line, col))
-            top.key = value
+            top.key = sys.intern(value)  # one string per distinct key across the portfolio: memory
             top.key_pos = (line, col)
             return
         key = top.key
@@ -352,9 +354,11 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
         return (*top.path, len(top.container))
 
     mark: Any  # PyYAML's C and pure marks differ in type, not in shape
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     while True:
         event = parser.get_event()
-        if isinstance(event, ev.ScalarEvent):
+        cls = event.__class__  # exact classes: an identity test is cheaper than isinstance chains
+        if cls is scalar_event:
             mark = event.start_mark
             line, col = mark.line + 1, mark.column + 1
             tag = event.tag
@@ -362,7 +366,13 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
                 if event.implicit[0]:  # plain scalar: resolve by the core schema
                     value = _resolve_plain(event.value, limits, line, col)
                     # the raw text a YAML 1.1 reader would turn into a bool, octal or short float
-                    if stack and _YAML11.match(event.value) and not isinstance(value, bool):
+                    if (
+                        stack
+                        and event.value[:1] in _YAML11_FIRST
+                        and _YAML11.match(event.value)
+                        and value is not True
+                        and value is not False
+                    ):
                         top = stack[-1]
                         # a key (`on:`) is noted at the entry it names; a value at its own path
                         at = (*top.path, value) if top.is_map and top.key is _NO_KEY else child_path(line, col)
@@ -376,7 +386,7 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
                     LoadProblem(SYNTAX, f"tag {tag!r} is not allowed; pmo-lint reads plain data only", line, col)
                 )
             place(value, line, col, 1, event.anchor)
-        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+        elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
             mark = event.start_mark
             line, col = mark.line + 1, mark.column + 1
             if event.tag is not None and event.tag not in _COLLECTION_TAGS and event.tag != "!":
@@ -386,17 +396,17 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
             if len(stack) >= limits.max_depth:
                 raise _Abort(LoadProblem(LIMIT, f"nesting deeper than {limits.max_depth} levels", line, col))
             path = child_path(line, col) if stack else ()
-            is_map = isinstance(event, ev.MappingStartEvent)
+            is_map = cls is ev.MappingStartEvent
             frame = _Frame({} if is_map else [], path, is_map, event.anchor, nodes)
             frame.start_pos = (line, col)
             stack.append(frame)
-        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+        elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
             frame = stack.pop()
             # size 1: its children were counted as they were placed
             place(frame.container, frame.start_pos[0], frame.start_pos[1], 1, None)
             if frame.anchor is not None:
                 anchors[frame.anchor] = (frame.container, nodes - frame.start)
-        elif isinstance(event, ev.AliasEvent):
+        elif cls is alias_event:
             mark = event.start_mark
             line, col = mark.line + 1, mark.column + 1
             target = anchors.get(event.anchor) if event.anchor is not None else None
