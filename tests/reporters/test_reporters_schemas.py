@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import jsonschema
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity, Suppression, sort_diagnostics
-from pmo_lint.reporters import gitlab, junit, sarif
+from pmo_lint.reporters import github, gitlab, junit, markdown, sarif, text
 from tests.reporters.schema_check import assert_valid_gitlab, assert_valid_junit, assert_valid_sarif
 
 
@@ -93,3 +94,23 @@ def test_any_text_keeps_every_format_valid(result: Result) -> None:
     assert_valid_sarif(sarif.render(result))
     assert_valid_gitlab(gitlab.render(result))
     assert_valid_junit(junit.render(result))
+
+
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(results())
+def test_any_text_cannot_act_in_text_github_or_markdown(result: Result) -> None:
+    plain = text.render(result)
+    assert not _RAW_CONTROL.search(plain)
+    assert plain.count("\n") == len(result.diagnostics) + 1  # one line per finding, whatever the message holds
+    out = github.render(result)
+    assert not _RAW_CONTROL.search(out.replace("\n", ""))
+    commands = [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    assert len(commands) == len(result.diagnostics)  # <= 10 per level here, so every finding is one annotation
+    md = markdown.render(result)
+    assert "<" not in md and not _RAW_CONTROL.search(md.replace("\n", ""))
+    for line in md.splitlines():
+        if line.startswith("| ") and "Severity" not in line and "---" not in line and "|" in line[2:]:
+            assert len(re.findall(r"(?<!\\)\|", line)) in (3, 5), line
