@@ -18,7 +18,15 @@ from typing import Any
 
 from pmo_lint.config import DEFAULT_EXCLUDE, Config, load_config
 from pmo_lint.diagnostics import Diagnostic, Result
-from pmo_lint.engine import FileOutcome, RunOptions, load_portfolio, process_bytes, process_file, run
+from pmo_lint.engine import (
+    FileOutcome,
+    RunOptions,
+    _exclude_policy_files,
+    load_portfolio,
+    process_bytes,
+    process_file,
+    run,
+)
 from pmo_lint.errors import ConfigError, GitError, UsageError
 from pmo_lint.loader.discover import YAML_SUFFIXES, SourceFile, _excluded, find_root, read_source
 from pmo_lint.loader.gitio import SHALLOW_FIX, Repository, TreeEntry
@@ -162,7 +170,8 @@ def open_target(paths: tuple[Path, ...], config_path: Path | None) -> Target:
     prefix = repo.relative(root)
     for p in paths:
         repo.relative(p)
-    return Target(repo, root, prefix, load_config(root, config_path))
+    # the same configuration the engine uses: custom rule packs inside the portfolio are not entities
+    return Target(repo, root, prefix, _exclude_policy_files(load_config(root, config_path), root))
 
 
 def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result:
@@ -181,7 +190,7 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
     base = repo.merge_base(repo.resolve(base_ref), head)
     options = git_options(t.config)
 
-    head_outcomes, head_sources = load_portfolio(t.root, t.config)
+    head_outcomes, head_sources = load_portfolio(t.root, t.config, opts)
     head_ids = head_blob_ids(repo, head_sources, t.config)
     by_rel = {o.rel: o for o in head_outcomes}
     known = {(rel, oid): by_rel[rel] for rel, oid in head_ids.items() if rel in by_rel}
@@ -193,10 +202,6 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
     changes = ChangeSet(base_rev.catalog(), frozenset(changed), options["require-approver-commits"], versions)
 
     shared = {**opts.extra, "policy_memo": {}}  # both runs use one load of the rule packs
-    base_result = run(
-        dataclasses.replace(opts, extra={**shared, "load": base_rev.loader(), "files": base_rev.files, "locate": False})
-    )
-    known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}
     result = run(
         dataclasses.replace(
             opts,
@@ -207,6 +212,20 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
             },
         )
     )
+    # The base only has to answer "did this finding exist?" for the head's findings, so it runs
+    # just the rules that fired at head: a fraction of the rule time of a full run.
+    fired = sorted({d.code for d in (*result.diagnostics, *result.suppressed)})
+    known_prints: set[str] = set()
+    if fired:
+        base_result = run(
+            dataclasses.replace(
+                opts,
+                select=tuple(fired),
+                extend_select=(),
+                extra={**shared, "load": base_rev.loader(), "files": base_rev.files, "locate": False},
+            )
+        )
+        known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}
     return mark(result, known_prints, base=base, head=head, base_ref=base_ref, new_only=new_only, branch=repo.branch)
 
 
