@@ -55,6 +55,7 @@ def git_env() -> dict[str, str]:
         GIT_OPTIONAL_LOCKS="0",
         GIT_CONFIG_NOSYSTEM="1",
         GIT_NO_LAZY_FETCH="1",  # a partial clone must not go to the network for a missing blob
+        GIT_LITERAL_PATHSPECS="1",  # a folder named "a[1]" or ":(glob)x" is a name, not a pattern
         GIT_ASKPASS="",
         SSH_ASKPASS="",
         LC_ALL="C",
