@@ -1,4 +1,5 @@
-"""Tactical rules over a project's milestone graph: cycles and the order of dependent milestones."""
+"""Tactical rules over a project's milestone graph (cycles, order of dependent milestones) and over its
+change requests (a slip or overrun beyond tolerance needs a change request that covers it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pmo_lint.diagnostics import Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
-    from pmo_lint.model.kinds import Milestone
+    from pmo_lint.model.catalog import LoadedEntity
+    from pmo_lint.model.kinds import ChangeRequest, Milestone, Project
 
 PACK = "tactical"
 ENV = "apiVersion: pmo-lint/v1\n"
@@ -83,6 +85,74 @@ def _order(ctx: RuleContext) -> Iterator[Finding]:
                     )
 
 
+def covering_change(ctx: RuleContext, project: Project, category: str) -> ChangeRequest | None:
+    """A change request of the category that can still explain a variance: awaiting its decision, or
+    approved but not yet the basis of the active baseline (once it is, variances are measured
+    against the new baseline and a further overrun needs a new request)."""
+    name = project.metadata.name
+    for item in ctx.catalog.project_records(name, "ChangeRequest"):
+        cr: ChangeRequest = item.entity  # type: ignore[assignment]
+        s = cr.spec
+        if category not in s.category or s.state == "withdrawn":
+            continue
+        if s.approval.status == "requested":
+            return cr
+        baselined = s.resulting_baseline is not None and s.resulting_baseline == project.spec.active_baseline
+        if s.approval.status == "approved" and not baselined:
+            return cr
+    return None
+
+
+def _active_projects(ctx: RuleContext) -> Iterator[tuple[Project, LoadedEntity, dict[str, object]]]:
+    from pmo_lint.model.kinds import Project
+    from pmo_lint.rules.builtin_operational import facts_of
+
+    facts = facts_of(ctx)
+    for project, item in ctx.catalog.typed(Project):
+        f = facts.of(item)
+        if f.get("active"):
+            yield project, item, f
+
+
+def _slip(ctx: RuleContext) -> Iterator[Finding]:
+    pmo = ctx.catalog.config
+    tolerance = pmo.spec.thresholds.finish_slip_days if pmo else 14
+    for project, item, f in _active_projects(ctx):
+        slip = f.get("finishSlipDays")
+        if not isinstance(slip, float) or slip <= tolerance or covering_change(ctx, project, "schedule"):
+            continue
+        yield Finding(
+            f"forecast finish is {slip:.0f} days after the active baseline's finish (tolerance {tolerance} days) "
+            "and no schedule change request awaits a decision or an approved one awaits re-baselining; raise one "
+            "under changes/",
+            item,
+            ("spec", "schedule", "forecast", "finish"),
+        )
+
+
+def _overrun(ctx: RuleContext) -> Iterator[Finding]:
+    pmo = ctx.catalog.config
+    tolerance = pmo.spec.thresholds.budget_variance_pct if pmo else 10.0
+    for project, item, f in _active_projects(ctx):
+        bac = f.get("bac")
+        if not isinstance(bac, float) or bac <= 0:
+            continue
+        evm = f.get("evm")
+        eac = evm.get("eac") if isinstance(evm, dict) else None
+        actual = f.get("actualCost")
+        worst = max(x for x in (eac, actual, 0.0) if isinstance(x, float))
+        over = (worst - bac) / bac * 100
+        if over <= tolerance or covering_change(ctx, project, "cost"):
+            continue
+        what = "forecast (EAC)" if worst == eac else "actual cost"
+        yield Finding(
+            f"{what} of {worst:,.0f} exceeds BAC {bac:,.0f} by {over:.1f} % (tolerance {tolerance:g} %) and no cost "
+            "change request awaits a decision or an approved one awaits re-baselining; raise one under changes/",
+            item,
+            ("spec", "budget"),
+        )
+
+
 _PROJECT = (
     ENV + "kind: Project\nmetadata: {name: demo}\nspec:\n  type: it-delivery\n  category: strategic\n"
     "  lifecycle: {phase: planning}\n  milestones:\n"
@@ -133,4 +203,69 @@ MILESTONE_ORDER = FunctionRule(
     _order,
 )
 
-TACTICAL_RULES: tuple[FunctionRule, ...] = (MILESTONE_CYCLE, MILESTONE_ORDER)
+_SLIP = (
+    ENV + "kind: Project\nmetadata: {name: demo}\nspec:\n  type: it-delivery\n  category: strategic\n"
+    "  lifecycle: {phase: executing}\n  baselines:\n    - {id: B1, date: 2025-03-10, approvedBy: 'gate:G2', "
+    "schedule: {start: 2025-03-17, finish: 2025-12-19}, budget: {bac: 500000}}\n  activeBaseline: B1\n"
+)
+_CR = (
+    "---\n" + ENV + "kind: ChangeRequest\nmetadata: {name: cr-001, namespace: demo}\nspec:\n  category: [%s]\n"
+    "  priority: high\n  requestedBy: person:jo-pm\n  requestedDate: 2025-06-20\n"
+    "  businessJustification: %s\n  impact: %s\n"
+)
+_OVERRUN = (
+    ENV + "kind: Project\nmetadata: {name: demo}\nspec:\n  type: it-delivery\n  category: strategic\n"
+    "  lifecycle: {phase: executing}\n  budget: {bac: 100000}\n"
+    "  actuals: [{period: 2025-05, cost: 70000}, {period: 2025-06, cost: 45000}]\n"
+)
+
+FINISH_SLIP = FunctionRule(
+    RuleMeta(
+        id="finish-slip-without-cr",
+        code="TAC009",
+        title="A forecast finish slipping past tolerance has a schedule change request",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Project", "ChangeRequest", "PMOConfig"),
+        standard="TAC-07 (pmo.md §b); integrated change control (PMBOK), management by exception",
+        docs=RuleDocs(
+            what="When an active project's `schedule.forecast.finish` is more than `thresholds.finishSlipDays` days "
+            "after the finish of its active baseline, it has a change request of category `schedule` (not "
+            "withdrawn) that is either awaiting its decision or approved but not yet the active baseline's "
+            "source (`resultingBaseline`). A request already baselined does not cover a further slip.",
+            why="Tolerances delegate small slips to the project manager; beyond them the sponsor must decide. A "
+            "forecast that quietly moves past tolerance bypasses that decision.",
+            example=_SLIP + "  schedule:\n    forecast: {finish: 2026-02-27}\n",
+            use_instead=_SLIP
+            + "  schedule:\n    forecast: {finish: 2026-02-27}\n"
+            + _CR % ("schedule", "Vendor delivers late.", "Ten weeks later.")
+            + "  delta: {finishDays: 70}\n",
+        ),
+    ),
+    _slip,
+)
+COST_OVERRUN = FunctionRule(
+    RuleMeta(
+        id="cost-overrun-without-cr",
+        code="TAC010",
+        title="A cost overrun past tolerance has a cost change request",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Project", "StatusReport", "ChangeRequest", "PMOConfig"),
+        standard="TAC-06, TAC-10 (pmo.md §b); integrated change control (PMBOK), management by exception",
+        docs=RuleDocs(
+            what="When the estimate at completion (EAC from the latest status report, method `evm.eacMethod`) or "
+            "the actual cost so far exceeds the approved BAC by more than `thresholds.budgetVariancePct` percent, "
+            "the project has a change request of category `cost` (not withdrawn) that is awaiting its decision "
+            "or approved but not yet the source of the active baseline.",
+            why="Money beyond the approved budget needs the sponsor's decision; an overrun discovered at closure is "
+            "a governance failure, not a surprise. A change request already built into the baseline does not "
+            "cover the next overrun.",
+            example=_OVERRUN,
+            use_instead=_OVERRUN + _CR % ("cost", "Vendor rates up.", "Adds 20k.") + "  delta: {budget: 20000}\n",
+        ),
+    ),
+    _overrun,
+)
+
+TACTICAL_RULES: tuple[FunctionRule, ...] = (FINISH_SLIP, COST_OVERRUN, MILESTONE_CYCLE, MILESTONE_ORDER)
