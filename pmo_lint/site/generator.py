@@ -7,6 +7,7 @@ given portfolio, as-of date and history: everything is sorted and nothing reads 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -233,14 +234,14 @@ def load_inputs(portfolio: Path, options: SiteOptions) -> tuple[Catalog, Result,
     from pmo_lint.model.catalog import Catalog
 
     loaded: list[FileOutcome] = []
+    plain = RunOptions(paths=(portfolio,), config_path=options.config_path, as_of=options.as_of)
 
     def load(root: Path, config: Config) -> tuple[list[FileOutcome], list[SourceFile]]:
-        outcomes, sources = load_portfolio(root, config)
+        outcomes, sources = load_portfolio(root, config, plain)  # the per-file cache works as for `check`
         loaded.extend(outcomes)
         return outcomes, sources
 
-    opts = RunOptions(paths=(portfolio,), config_path=options.config_path, as_of=options.as_of, extra={"load": load})
-    result = run(opts)
+    result = run(dataclasses.replace(plain, extra={"load": load}))
     catalog = Catalog.build(o.loaded for o in loaded if o.loaded is not None)
     return catalog, result, Path(result.root)
 

@@ -22,28 +22,28 @@ from urllib.parse import urlsplit
 Html = NewType("Html", str)
 """A string that is safe to put into a page as it is: generated markup or escaped text."""
 
-_KEEP = frozenset(" ,;?")
 _SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NAV_TITLE_DROP = re.compile(r"[^\w .,:;()/+-]", re.UNICODE)
 
 
+_UNSAFE = re.compile(r"[^\w ,;?]|_")
+_REPLACEMENTS: dict[str, str] = {"\n": "<br>", "\r": "", "_": "&#95;"}
+
+
+def _replace(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    out = _REPLACEMENTS.get(ch)
+    if out is None:
+        # control characters and lone surrogates have no safe reference (&#145; shows as a quote)
+        bad = ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs")
+        out = _REPLACEMENTS[ch] = "&#65533;" if bad else f"&#{ord(ch)};"
+    return out
+
+
 def esc(text: object) -> Html:
     """Text (any value) as inert HTML and Markdown; see the module docstring."""
-    out: list[str] = []
-    for ch in str(text):
-        if (ch.isalnum() and ch.isprintable()) or ch in _KEEP:
-            out.append(ch)
-        elif ch == "\n":
-            out.append("<br>")
-        elif ch == "\r":
-            continue
-        elif ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs"):
-            # control characters and lone surrogates have no safe reference (&#145; shows as a quote)
-            out.append("&#65533;")
-        else:
-            out.append(f"&#{ord(ch)};")
-    return Html("".join(out))
+    return Html(_UNSAFE.sub(_replace, str(text)))
 
 
 def esc_attr(text: object) -> Html:

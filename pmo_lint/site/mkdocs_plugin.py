@@ -102,7 +102,7 @@ class PmoLintPlugin(BasePlugin[PmoLintPluginConfig]):  # type: ignore[no-untyped
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"pmo-lint: {src_uri} exists in docs_dir; the plugin would replace it")
             files.append(File.generated(config, src_uri, content=text))
-        log.info("generated %d portfolio page(s)", len(generated))
+        log.info("generated %d file(s)", len(generated))
         return files
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

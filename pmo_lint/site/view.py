@@ -150,6 +150,7 @@ class PortfolioView:
     projects: list[ProjectView]
     loads: list[PersonLoad]
     waivers: list[LoadedEntity]
+    _by_name: dict[str, ProjectView] = field(default_factory=dict, repr=False)
 
     @property
     def spec(self) -> PMOConfigSpec | None:
@@ -164,7 +165,9 @@ class PortfolioView:
         return self.spec.currency if self.spec else ""
 
     def project(self, name: str) -> ProjectView | None:
-        return next((p for p in self.projects if p.name == name), None)
+        if len(self._by_name) != len(self.projects):
+            self._by_name = {p.name: p for p in self.projects}
+        return self._by_name.get(name)
 
 
 # -- reading the facts (pmo_lint.facts computes them; the site only reshapes) ----------------------------
@@ -244,6 +247,10 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
         if d.path.startswith("projects/"):
             by_project_suppressed[d.path.split("/")[1]].append(d)
     waivers = sorted(catalog.of_kind(Waiver.KIND), key=lambda w: w.entity.name)
+    records: dict[tuple[str, str], list[LoadedEntity]] = defaultdict(list)
+    for kind in (Risk.KIND, StatusReport.KIND, "ChangeRequest", "Benefit"):
+        for rec in catalog.of_kind(kind):
+            records[(kind, rec.entity.metadata.namespace or "")].append(rec)
     th = spec.thresholds if spec else None
     cadence = spec.cadence.status_report_max_age_days if spec else 14
 
@@ -253,7 +260,7 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
         ps = project.spec
         f = facts.of(item)
         reports = sorted(
-            (cast("StatusReport", r.entity) for r in catalog.project_records(name, StatusReport.KIND)),
+            (cast("StatusReport", r.entity) for r in records[(StatusReport.KIND, name)]),
             key=lambda r: (r.spec.report_date, r.name),
         )
         reports = [r for r in reports if r.spec.report_date <= as_of]  # later ones were not known yet
@@ -288,7 +295,7 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
             not_trackable=not reports and not ps.milestones,
         )
         risks = []
-        for r_item in catalog.project_records(name, Risk.KIND):
+        for r_item in records[(Risk.KIND, name)]:
             risk: Risk = r_item.entity  # type: ignore[assignment]
             rf = facts.of(r_item)
             risks.append(
@@ -326,8 +333,8 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
             priority_score=f.get("priorityScore"),
             indicators=indicators,
             risks=risks,
-            changes=sorted(catalog.project_records(name, "ChangeRequest"), key=lambda c: c.entity.name),
-            benefits=sorted(catalog.project_records(name, "Benefit"), key=lambda c: c.entity.name),
+            changes=sorted(records[("ChangeRequest", name)], key=lambda c: c.entity.name),
+            benefits=sorted(records[("Benefit", name)], key=lambda c: c.entity.name),
             findings=by_project_findings.get(name, []),
             suppressed=by_project_suppressed.get(name, []),
             waivers=[w for w in waivers if name in _target_names(w.entity.spec.targets)],  # type: ignore[attr-defined]

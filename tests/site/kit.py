@@ -65,7 +65,9 @@ DORMANT_JS_HOSTS = {
     "squidfunk.github.io": "licence comment",
 }
 
-_URL = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*:)?//(?:[a-z0-9_-]+\.)+[a-z]{2,}(?::\d+)?[^\s\"'<>)\\`]*")
+_URL = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*:)?//(?:[a-z0-9_-]+\.)+[a-z]{2,}(?::\d+)?(?=[/?#\s\"'<>)\\`]|$)[^\s\"'<>)\\`]*"
+)
 _RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href"}
 
 
@@ -153,6 +155,8 @@ def scan_site(site: Path, allowed: set[str]) -> ScanReport:
                     problems.append(f"{rel}: mentions {url!r}")
         elif path.suffix == ".css":
             text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+            # inline data: URLs (Material's icons are SVG with licence comments) can load nothing
+            text = re.sub(r"url\(\s*([\"']?)data:.*?\1\s*\)", "url(data:)", text, flags=re.S)
             for m in _URL.finditer(text):
                 if m.group(0) not in NAMESPACES:
                     problems.append(f"{rel}: {m.group(0)!r}")
@@ -218,7 +222,7 @@ def chromium(browser: str, profile: Path, url: str, *extra: str) -> subprocess.C
         *extra,
         url,
     ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
 
 
 def page_requests(netlog: Path) -> list[tuple[str, str]]:
@@ -244,9 +248,11 @@ class DomFacts(HTMLParser):
         self.script_texts: list[str] = []
         self.text: list[str] = []
         self._tag = ""
+        self._svg = 0  # an SVG's <title> is a tooltip, not the page title
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag = tag
+        self._svg += tag == "svg"
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append((tag, name, value or ""))
@@ -256,7 +262,7 @@ class DomFacts(HTMLParser):
                 self.js_links.append(value or "")
 
     def handle_data(self, data: str) -> None:
-        if self._tag == "title":
+        if self._tag == "title" and not self._svg:
             self.title += data
         elif self._tag == "script":
             self.script_texts.append(data)
@@ -265,6 +271,7 @@ class DomFacts(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._tag = ""
+        self._svg -= tag == "svg" and self._svg > 0
 
 
 def dom_facts(dom: str) -> DomFacts:

@@ -90,7 +90,7 @@ def tree(rendered: str) -> _Tree:
 def expected(text: str) -> str:
     """What a browser shows for esc(text): no line breaks, controls as U+FFFD."""
     shown = text.replace("\r", "").replace("\n", "")
-    return "".join("\ufffd" if c != "\t" and unicodedata.category(c) in ("Cc", "Cs") else c for c in shown).strip()
+    return "".join("\ufffd" if c != "\t" and unicodedata.category(c) in ("Cc", "Cs") else c for c in shown)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from dataclasses import dataclass, field
@@ -49,11 +50,16 @@ class Ctx:
         return section in self.sections
 
 
+@functools.lru_cache(maxsize=4096)
+def _relpath(target: str, base: str) -> str:
+    return posixpath.relpath(target, base or ".")
+
+
 def rel(from_page: str, to_page: str) -> str:
     """Relative Markdown link target from one generated page to another (with an optional #anchor)."""
     target, _, anchor = to_page.partition("#")
     base = posixpath.dirname(from_page)
-    path = posixpath.relpath(target, base or ".") if target else ""
+    path = _relpath(target, base) if target else ""
     return path + (f"#{anchor}" if anchor else "")
 
 

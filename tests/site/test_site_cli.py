@@ -1,0 +1,54 @@
+"""`pmo-lint site generate` / `site build` as a user runs them: files, exit codes, messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import run_cli
+from tests.site.kit import AS_OF, PORTFOLIO, QUIET
+
+
+def test_generate_writes_pages_without_mkdocs(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    res = run_cli(
+        "site", "generate", str(PORTFOLIO), "--out", str(out), "--as-of", AS_OF, "--section", "dashboard,projects"
+    )
+    assert res.code == 0, res.err
+    assert (out / "index.md").is_file() and (out / "projects" / "hostile.md").is_file()
+    assert not (out / "risks.md").exists()
+    assert "wrote 6 file(s)" in res.err
+
+
+def test_generator_does_not_import_mkdocs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, datetime as dt; from pathlib import Path\n"
+        "from pmo_lint.site.generator import generate, SiteOptions\n"
+        f"generate(Path({str(PORTFOLIO)!r}), SiteOptions(as_of=dt.date(2025, 6, 30)))\n"
+        "assert not [m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.') or m == 'material'], 'mkdocs'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_bad_input_exits_2_with_a_message(tmp_path: Path) -> None:
+    res = run_cli("site", "generate", str(PORTFOLIO), "--out", str(tmp_path / "o"), "--as-of", "2025-13-01")
+    assert res.code == 2 and "not a date" in res.err and "Traceback" not in res.err
+    res = run_cli("site", "generate", str(PORTFOLIO), "--out", str(tmp_path / "o"), "--section", "gantt")
+    assert res.code == 2 and "unknown site section 'gantt'" in res.err
+    res = run_cli("site", "generate", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert res.code == 2 and "pmo.yaml" in res.err
+    res = run_cli("site", "generate", str(PORTFOLIO))
+    assert res.code == 2 and "--out" in res.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_build_refuses_a_mkdocs_yml_without_the_plugin(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(PORTFOLIO, root)
+    (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), env=QUIET)
+    assert res.code == 2 and "does not list the pmo-lint plugin" in res.err
