@@ -50,6 +50,13 @@ class HistoryOptions:
 @click.option("--commits", "max_commits", type=click.IntRange(min=1), help="Only the last N commits.")
 @click.option("--select", multiple=True, help="Only these rules (codes, prefixes, ids or packs; comma-separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes, ids or packs).")
+@click.option(
+    "--per",
+    type=click.Choice(["commit", "week"]),
+    default="commit",
+    show_default=True,
+    help="One row per commit, or per ISO week (the week's last commit).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file.")
 @click.option("--no-cache", is_flag=True, help="Compute every commit again and do not write the cache.")
@@ -61,6 +68,7 @@ def command(
     max_commits: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    per: str,
     fmt: str,
     config_path: Path | None,
     no_cache: bool,
@@ -83,9 +91,21 @@ def command(
         path or Path(), config_path, since_date, max_commits, not no_cache, _split(select), _split(ignore)
     )
     rows, computed = compute_history(opts)
-    click.echo(json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows))
     click.echo(f"{len(rows)} commit(s): {computed} computed, {len(rows) - computed} from the cache", err=True)
+    if per == "week":
+        rows = per_week(rows)
+    click.echo(json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows))
     return EXIT_OK
+
+
+def per_week(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The last commit of each ISO week, with its week (``2025-W23``): the state the week ended in."""
+    last: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        year, week, _ = dt.datetime.fromisoformat(row["date"]).isocalendar()
+        key = f"{year}-W{week:02d}"
+        last[key] = {**row, "week": key}
+    return [last[k] for k in sorted(last)]
 
 
 def render_text(rows: Sequence[dict[str, Any]]) -> str:

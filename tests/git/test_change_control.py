@@ -6,6 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+import yaml
+
+from pmo_lint.rules.base import FunctionRule
+from pmo_lint.rules.builtin_history import HISTORY_RULES
 from tests.conftest import run_cli
 from tests.git.conftest import GATE_G1, Repo, change_request, project, status_report
 
@@ -196,3 +201,13 @@ def _base() -> dict[str, str]:
     from tests.git.conftest import base_files
 
     return base_files()
+
+
+@pytest.mark.parametrize("rule", HISTORY_RULES, ids=[r.meta.code for r in HISTORY_RULES])
+def test_rule_docs_are_complete_yaml(rule: FunctionRule) -> None:
+    """The history rules need a base, so the cases above run their Example and Use instead as real
+    changes; here their documentation is checked to be whole and its YAML to parse."""
+    docs = rule.meta.docs
+    assert docs.what and docs.why and rule.meta.pack == "governance" and rule.meta.code.startswith("GOV04")
+    for text in (docs.example, docs.use_instead):
+        assert isinstance(yaml.safe_load(text), dict)

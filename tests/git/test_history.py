@@ -118,3 +118,16 @@ def test_history_no_cache_writes_nothing(make_repo: Callable[..., Repo]) -> None
     res = run_cli("history", "--no-cache", cwd=repo.root)
     assert res.code == 0 and "1 computed" in res.err
     assert not (repo.root / ".pmo-lint-cache" / "history").exists()
+
+
+def test_history_per_week_keeps_each_weeks_last_commit(tmp_path: Path) -> None:
+    root = tmp_path / "weeks"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    _fast_import(root, 60)  # hourly commits over 2.5 days
+    res = run_cli("history", "--per", "week", "--format", "json", "--select", "PMO", cwd=root)
+    assert res.code == 0, res.err
+    rows = json.loads(res.out)
+    assert [r["week"] for r in rows] == ["2024-W22", "2024-W23"]
+    assert rows[-1]["commit"] == git(root, "rev-parse", "HEAD").strip()
+    assert "60 commit(s)" in res.err
