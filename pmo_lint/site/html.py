@@ -152,7 +152,7 @@ def rag_badge(rag: str | None, note: str = "") -> Html:
     title = f' title="{esc_attr(note)}"' if note else ""
     return Html(
         f'<span class="pmo-rag pmo-rag-{value or "none"}"{title} style="background:{RAG_COLOURS[value]};'
-        f'color:#fff;padding:0 .4em;border-radius:.2em;white-space:nowrap">{value or "n/a"}</span>'
+        f'color:#fff;padding:0 .3em;border-radius:.2em;font-size:.85em;white-space:nowrap">{value or "n/a"}</span>'
     )
 
 

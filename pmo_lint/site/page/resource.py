@@ -23,15 +23,17 @@ def render(ctx: Ctx) -> dict[str, str]:
     limit_pct = v.spec.thresholds.allocation_max_percent if v.spec else 100.0
     out = [front("Resources"), "# Resource heat map\n\n", as_of_note(ctx)]
     out.append(
-        "Summed allocation of each person per month, in percent of a full-time week (assignments count for the "
-        "share of the month they cover). Capacity is the person's FTE × the allocation limit "
+        "Each person's load per month: the highest sum of their assignments on any day of the month, in percent "
+        "of their weekly capacity. The limit is the person's FTE × the allocation limit "
         f"({num(limit_pct)}% in pmo.yaml): red above it, orange above 80% of it, green below.\n\n"
     )
     months = sorted({m for p in v.loads for m in p.months})
     if not months:
         out.append("_No allocations._\n")
         return {HERE: "".join(out)}
-    head = "<th>Person</th><th>Capacity</th>" + "".join(f"<th><small>{m}</small></th>" for m in months)
+    head = "<th>Person</th><th>Capacity</th>" + "".join(
+        f'<th style="white-space:nowrap"><small>{m}</small></th>' for m in months
+    )
     rows = []
     over: list[tuple[str, str, float, float]] = []
     for p in v.loads:
