@@ -125,18 +125,18 @@ def plan(opts: RunOptions) -> FixReport:
     return FixReport(root, tuple(sorted(files, key=lambda f: f.rel)))
 
 
-def write(report: FixReport) -> list[FileFix]:
-    """Write every changed file atomically; a file changed on disk meanwhile is skipped."""
-    skipped: list[FileFix] = []
+def write(report: FixReport) -> list[tuple[FileFix, str]]:
+    """Write every changed file atomically. Returns the files not written, with the reason."""
+    skipped: list[tuple[FileFix, str]] = []
     for item in report.changed:
         target = report.root / item.rel
         try:
             if target.read_bytes() != item.before:
-                skipped.append(item)
+                skipped.append((item, "the file changed while pmo-lint was fixing it; run again"))
                 continue
             mode = target.stat().st_mode & 0o7777
-        except OSError:
-            skipped.append(item)
+        except OSError as exc:
+            skipped.append((item, f"cannot read it again: {exc.strerror}"))
             continue
         tmp = target.with_name(f".{target.name}.{os.getpid()}.pmo-lint-fix.tmp")
         try:
@@ -146,9 +146,9 @@ def write(report: FixReport) -> list[FileFix]:
                 os.fsync(handle.fileno())
             tmp.chmod(mode)
             tmp.replace(target)
-        except OSError:
+        except OSError as exc:
             tmp.unlink(missing_ok=True)
-            skipped.append(item)
+            skipped.append((item, f"cannot write it: {exc.strerror}"))
     return skipped
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,8 +57,13 @@ def apply_fixes(run_opts: RunOptions) -> FixReport:
     from pmo_lint.fixer import plan, write
 
     report = plan(run_opts)
-    for item in write(report):
-        click.echo(f"{item.rel}: not fixed: the file changed while pmo-lint was fixing it; run again", err=True)
+    failed = {item.rel: reason for item, reason in write(report)}
+    if failed:  # what did not reach the disk is reported as not fixed
+        files = tuple(
+            dataclasses.replace(f, after=f.before, applied=(), problem=failed[f.rel]) if f.rel in failed else f
+            for f in report.files
+        )
+        report = dataclasses.replace(report, files=files)
     return report
 
 

@@ -185,3 +185,29 @@ def test_ignored_rules_are_not_fixed(portfolio: Path) -> None:
 def test_fixable_flag_matches_the_fix_registry() -> None:
     fixable = {m.id for m in all_metas() if m.fixable}
     assert fixable == set(FIXES)
+
+
+def test_a_file_changed_during_the_fix_is_not_overwritten(portfolio: Path) -> None:
+    from pmo_lint.engine import RunOptions
+    from pmo_lint.fixer import plan, write
+
+    target = portfolio / STATUS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_broken(CLEAN_STATUS), encoding="utf-8")
+    report = plan(RunOptions(paths=(portfolio,), no_cache=True))
+    assert [f.rel for f in report.changed] == [STATUS]
+    target.write_text("# edited meanwhile\n" + _broken(CLEAN_STATUS), encoding="utf-8")
+    skipped = write(report)
+    assert [(item.rel, "changed while" in reason) for item, reason in skipped] == [(STATUS, True)]
+    assert target.read_text(encoding="utf-8").startswith("# edited meanwhile\n")
+    assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_fix_keeps_the_file_mode(portfolio: Path) -> None:
+    target = portfolio / STATUS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_broken(CLEAN_STATUS), encoding="utf-8")
+    target.chmod(0o640)
+    assert _fix(portfolio) == 0
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert target.read_text(encoding="utf-8") == CLEAN_STATUS
