@@ -184,6 +184,10 @@ def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
             row, previous = _compute(t, commit, previous, memo, opts, policy_memo)
             cache.put(row)
             computed += 1
+            # the next commit's parent is this one: older outcomes are not needed again (memory stays flat)
+            keep = set(previous.blobs.items())
+            for key in [k for k in memo if k not in keep]:
+                del memo[key]
         rows.append(row)
     return rows, computed
 

@@ -96,6 +96,10 @@ def test_history_runs_change_control_per_commit(make_repo: Callable[..., Repo]) 
     assert [r["counts"]["error"] for r in rows] == [0, 1, 1]
     assert [r["packs"] for r in rows] == [{}, {"governance": 1}, {"governance": 1}]
 
+    from pmo_lint.site.history import parse_history  # the site reads this JSON as it is
+
+    assert [p.counts for p in parse_history(rows).points] == [(0, 0, 0), (1, 0, 0), (1, 0, 0)]
+
     text = run_cli("history", "--select", "GOV04", cwd=repo.root)
     assert text.code == 0
     assert text.out.splitlines()[0].split() == ["COMMIT", "DATE", "ERRORS", "WARNINGS", "INFO", "AUTHOR"]
