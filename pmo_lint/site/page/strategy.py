@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from pmo_lint.site.html import esc, rag_badge
+from pmo_lint.site.html import esc, name_text, rag_badge
 from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
 from pmo_lint.site.view import ProjectView
 
 HERE = "strategy.md"
+INDENT = "    "
 
 
-def _name(ref: str) -> str:
-    return ref.split(":")[-1]
+def _name(ref: str | None) -> str:
+    return (ref or "").split(":")[-1]
 
 
-def _project_item(ctx: Ctx, p: ProjectView, indent: str) -> str:
+def _project_item(ctx: Ctx, p: ProjectView, depth: int) -> str:
     health = rag_badge(p.latest.spec.health.overall.rag if p.latest else None)
-    return f"{indent}- {project_link(ctx, HERE, p.name, p.title)} {health} <small>{esc(p.phase)}</small>\n"
+    link = project_link(ctx, HERE, p.name, p.title)
+    return f"{INDENT * depth}- {link} {health} <small>{esc(p.phase)}</small>\n"
+
+
+def _group(label: str, entity: Any, name: str, depth: int) -> str:
+    shown = esc(entity.display) if entity is not None else name_text(name)
+    return f"{INDENT * depth}- {label} {shown} <small>`{name_text(name)}`</small>\n"
 
 
 def render(ctx: Ctx) -> dict[str, str]:
@@ -26,58 +34,64 @@ def render(ctx: Ctx) -> dict[str, str]:
     goals = {g.entity.name: g.entity for g in cat.of_kind("StrategicGoal")}
     portfolios = {e.entity.name: e.entity for e in cat.of_kind("Portfolio")}
     programs = {e.entity.name: e.entity for e in cat.of_kind("Program")}
+    program_portfolio = {n: _name(pg.spec.portfolio) for n, pg in programs.items()}  # type: ignore[attr-defined]
     children: dict[str, list[str]] = defaultdict(list)
     for name, g in sorted(goals.items()):
-        parent = g.spec.parent  # type: ignore[attr-defined]
-        children[_name(parent) if parent else ""].append(name)
-
-    def goal_projects(goal: str) -> list[ProjectView]:
-        return [p for p in v.projects if goal in p.goals]
+        parent = _name(g.spec.parent)  # type: ignore[attr-defined]
+        children[parent if parent in goals else ""].append(name)
 
     out = [front("Strategy"), "# Strategy tree\n\n", as_of_note(ctx)]
     out.append(
-        "Each strategic goal with the portfolios and programs that pursue it and the projects aligned to it "
-        "(grouped by program). Projects aligned to no goal are listed at the end.\n\n"
+        "Each strategic goal, then the portfolios and programs that pursue it, down to the projects aligned to it. "
+        "A project sits under its program, a program under its portfolio. Projects aligned to no goal are listed "
+        "at the end.\n\n"
     )
+
+    seen: set[str] = set()
 
     def emit_goal(name: str, depth: int) -> None:
+        if name in seen:  # a parent loop (reported by the rules) must not loop here
+            return
+        seen.add(name)
         g = goals[name]
-        indent = "    " * depth
         state = g.spec.state  # type: ignore[attr-defined]
-        out.append(f"{indent}- **{esc(g.display)}** <small>goal `{name}`, {esc(state)}</small>\n")
-        inner = indent + "    "
-        for pf_name, pf in sorted(portfolios.items()):
-            if name in {_name(x) for x in pf.spec.goals}:  # type: ignore[attr-defined]
-                out.append(f"{inner}- Portfolio {esc(pf.display)} <small>`{pf_name}`</small>\n")
-        aligned = goal_projects(name)
-        by_program: dict[str, list[ProjectView]] = defaultdict(list)
+        out.append(f"{INDENT * depth}- **{esc(g.display)}** <small>goal `{name_text(name)}`, {esc(state)}</small>\n")
+        aligned = [p for p in v.projects if name in p.goals]
+        # portfolio -> program -> projects, from the projects' own references
+        tree: dict[str, dict[str, list[ProjectView]]] = defaultdict(lambda: defaultdict(list))
         for p in aligned:
-            by_program[p.program].append(p)
-        for pg_name, pg in sorted(programs.items()):
-            if name in {_name(x) for x in pg.spec.goals} or by_program.get(pg_name):  # type: ignore[attr-defined]
-                portfolio = _name(pg.spec.portfolio or "")  # type: ignore[attr-defined]
-                where = f" in portfolio `{portfolio}`" if portfolio else ""
-                out.append(f"{inner}- Program {esc(pg.display)} <small>`{pg_name}`{where}</small>\n")
-                for p in by_program.get(pg_name, []):
-                    out.append(_project_item(ctx, p, inner + "    "))
-        for p in by_program.get("", []):
-            out.append(_project_item(ctx, p, inner))
+            portfolio = p.portfolio or program_portfolio.get(p.program, "")
+            tree[portfolio][p.program].append(p)
+        for pf_name, pf in portfolios.items():  # portfolios and programs that name the goal, even without projects
+            if name in {_name(x) for x in pf.spec.goals}:  # type: ignore[attr-defined]
+                tree[pf_name]
+        for pg_name, pg in programs.items():
+            if name in {_name(x) for x in pg.spec.goals}:  # type: ignore[attr-defined]
+                tree[program_portfolio[pg_name]][pg_name]
+        inner = depth + 1
+        for pf_name in sorted(tree):
+            level = inner
+            if pf_name:
+                out.append(_group("Portfolio", portfolios.get(pf_name), pf_name, inner))
+                level = inner + 1
+            for pg_name in sorted(tree[pf_name]):
+                items = tree[pf_name][pg_name]
+                if pg_name:
+                    out.append(_group("Program", programs.get(pg_name), pg_name, level))
+                    out.extend(_project_item(ctx, p, level + 1) for p in items)
+                else:
+                    out.extend(_project_item(ctx, p, level) for p in items)
         for child in children.get(name, []):
-            emit_goal(child, depth + 1)
+            emit_goal(child, inner)
 
-    roots = list(children.get("", [])) + sorted(
-        n
-        for n, g in goals.items()
-        if g.spec.parent and _name(g.spec.parent) not in goals  # type: ignore[attr-defined]
-    )
-    for name in roots:
+    for name in children.get("", []) + sorted(goals):  # then goals only reachable through a loop
         emit_goal(name, 0)
     if not goals:
         out.append("_No strategic goals._\n")
     unaligned = [p for p in v.projects if not any(g in goals for g in p.goals)]
     out.append("\n## Not aligned to a goal\n\n")
     if unaligned:
-        out.extend(_project_item(ctx, p, "") for p in unaligned)
+        out.extend(_project_item(ctx, p, 0) for p in unaligned)
     else:
         out.append("_None._\n")
     return {HERE: "".join(out)}
