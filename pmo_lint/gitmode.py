@@ -187,6 +187,12 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
     t = open_target(paths, opts.config_path)
     repo = t.repo
     head = repo.head()
+    if os.environ.get("GITHUB_BASE_REF") and base_ref == detect_base(os.environ) and repo.try_resolve(base_ref) is None:
+        # a pull_request checkout is a test merge of the change into the base: its first parent is
+        # the base tip, which is there even with fetch-depth: 2
+        parents = repo.log(head, max_count=1)[0].parents
+        if len(parents) == 2:
+            base_ref = parents[0]
     base = repo.merge_base(repo.resolve(base_ref), head)
     options = git_options(t.config)
 

@@ -150,3 +150,23 @@ def test_portfolio_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
         ("people/p00.yaml", "existing"),
         ("people/p01.yaml", "new"),
     ]
+
+
+def test_github_merge_checkout_uses_its_first_parent(
+    make_repo: Callable[..., Repo], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """actions/checkout of a pull_request gives a merge commit; with fetch-depth: 2 there is no origin/main."""
+    from pmo_lint.cli import main
+
+    repo = make_repo({"pmo.yaml": PMO, **_people(1)})
+    repo.write({"people/p01.yaml": PERSON.format(name="p01", team="ghost-x")}).commit("new finding")
+    git(repo.root, "checkout", "-q", "main")
+    repo.write({"people/p02.yaml": PERSON.format(name="p02", team="ghost-main")}).commit("main moved on")
+    git(repo.root, "merge", "-q", "--no-ff", "--no-edit", "change")  # what GitHub checks out: the test merge
+    monkeypatch.chdir(repo.root)
+    monkeypatch.delenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", raising=False)
+    monkeypatch.setenv("GITHUB_BASE_REF", "main")  # origin/main does not exist here
+    assert main(["check", "--new-only", "--select", "PMO", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["base"] == git(repo.root, "rev-parse", "HEAD^1").strip()
+    assert [(d["path"], d["state"]) for d in doc["diagnostics"]] == [("people/p01.yaml", "new")]
