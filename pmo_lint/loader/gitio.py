@@ -144,6 +144,9 @@ class Repository:
     def __init__(self, toplevel: Path, git_dir: Path) -> None:
         self.toplevel = toplevel
         self.git_dir = git_dir
+        self.detached = False
+        self.unborn = False
+        self.branch = ""  # the checked-out branch, also when it is unborn; "" when detached
         self._format: str | None = None
 
     # -- opening --------------------------------------------------------------------------------
@@ -185,9 +188,7 @@ class Repository:
         try:
             self.detached = repo.head.is_detached
             self.unborn = not repo.head.is_valid()
-            self.branch = "" if self.detached or self.unborn else repo.head.reference.name
-            if self.unborn and not self.detached:
-                self.branch = repo.head.reference.name
+            self.branch = "" if self.detached else repo.head.reference.name
         finally:
             repo.close()
 
@@ -219,7 +220,7 @@ class Repository:
         """The commit HEAD points at; GitError on an unborn branch."""
         oid = self.try_resolve("HEAD")
         if oid is None:
-            branch = f" (branch {self.branch!r} is unborn)" if getattr(self, "branch", "") else ""
+            branch = f" (branch {self.branch!r} is unborn)" if self.branch else ""
             raise GitError(
                 f"the repository at {self.toplevel} has no commits yet{branch}; commit the portfolio first, "
                 "or run `pmo-lint check` without --base"
