@@ -64,10 +64,10 @@ def render(ctx: Ctx) -> dict[str, str]:
             tree[portfolio][p.program].append(p)
         for pf_name, pf in portfolios.items():  # portfolios and programs that name the goal, even without projects
             if name in {_name(x) for x in pf.spec.goals}:  # type: ignore[attr-defined]
-                tree[pf_name]
+                tree[pf_name].setdefault("", [])  # the branch shows even with no project
         for pg_name, pg in programs.items():
             if name in {_name(x) for x in pg.spec.goals}:  # type: ignore[attr-defined]
-                tree[program_portfolio[pg_name]][pg_name]
+                tree[program_portfolio[pg_name]].setdefault(pg_name, [])
         inner = depth + 1
         for pf_name in sorted(tree):
             level = inner
