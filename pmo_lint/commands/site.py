@@ -104,6 +104,8 @@ def execute_build(opts: SiteCommandOptions) -> int:
         # the portfolio's own configuration: its pmo-lint plugin generates the pages
         if "pmo-lint" not in own.read_text(encoding="utf-8", errors="replace"):
             raise UsageError(f"{own} does not list the pmo-lint plugin; add `- pmo-lint: {{portfolio: .}}` to plugins")
+        if opts.history or opts.sections or opts.config_path:
+            raise UsageError(f"{own} configures the site: set history, sections and config_file in its pmo-lint plugin")
         env = {"PMO_LINT_AS_OF": opts.as_of.isoformat()} if opts.as_of else {}
         return _mkdocs_build(own, opts.out, env)
     site = generate(opts.portfolio, _site_options(opts))

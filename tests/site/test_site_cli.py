@@ -52,3 +52,11 @@ def test_build_refuses_a_mkdocs_yml_without_the_plugin(tmp_path: Path) -> None:
     (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), env=QUIET)
     assert res.code == 2 and "does not list the pmo-lint plugin" in res.err
+
+
+def test_build_with_own_mkdocs_yml_takes_options_from_it(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(PORTFOLIO, root)
+    (root / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - pmo-lint\n", encoding="utf-8")
+    res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), "--section", "risks", env=QUIET)
+    assert res.code == 2 and "set history, sections and config_file in its pmo-lint plugin" in res.err
