@@ -112,11 +112,6 @@ def block(*lines: str) -> str:
     return f'<div class="pmo-block">\n{body}\n</div>\n'
 
 
-def md_link(label: str, target: str) -> str:
-    """A Markdown link to a generated page; ``target`` is ours (names match ``[a-z0-9-]``)."""
-    return f"[{esc(label)}]({target})"
-
-
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
     """A Markdown table; cells must already be safe (``esc``, links, badges), headers are ours."""
     spec = align or "l" * len(headers)
@@ -129,18 +124,6 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
     if not count:
         return "_None._\n"
     return "\n".join(lines) + "\n"
-
-
-def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
-    """A raw HTML table (for cells styled one by one); cells must already be safe."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
-    klass = f' class="{cls}"' if cls else ""
-    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cell(cell: str) -> str:
-    return cell if cell.startswith("<td") else f"<td>{cell}</td>"
 
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "": "#9e9e9e"}
