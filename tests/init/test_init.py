@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from pmo_lint.cli import cli
+from pmo_lint.cli import cli, main
 from pmo_lint.reporters import REPORTERS
 from pmo_lint.resources import schemas_dir
 from pmo_lint.scaffold import ENTITY_KINDS, TEMPLATES_DIR, kind_globs
-from tests.conftest import git, run_cli
+from tests.conftest import CliResult, git, run_cli
 from tests.conftest import portfolio_files as snapshot
 
 ALL_TYPES = "strategic,tactical,operational,transformational,governance"
@@ -36,6 +38,20 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def pmo(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """The CLI in this process (fast); the acceptance tests below use the installed one."""
+
+    def call(*args: str, cwd: Path) -> CliResult:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return call
+
+
 def test_init_new_then_check_passes(repo: Path) -> None:
     assert run_cli("init", "--yes", cwd=repo).code == 0
     for args in (
@@ -52,8 +68,8 @@ def test_init_new_then_check_passes(repo: Path) -> None:
     assert result.code == 0, result.out + result.err
 
 
-def test_every_kind_can_be_created_and_passes_with_every_pack(repo: Path) -> None:
-    assert run_cli("init", "--yes", "--pmo-types", ALL_TYPES, "--name", "Acme: Corp", cwd=repo).code == 0
+def test_every_kind_can_be_created_and_passes_with_every_pack(repo: Path, pmo: Callable[..., CliResult]) -> None:
+    assert pmo("init", "--yes", "--pmo-types", ALL_TYPES, "--name", "Acme: Corp", cwd=repo).code == 0
     steps = [
         ("person", "jo-doe", "--role", "project-manager"),
         ("goal", "grow-revenue"),
@@ -70,17 +86,17 @@ def test_every_kind_can_be_created_and_passes_with_every_pack(repo: Path) -> Non
     ]
     assert {s[0] for s in steps} == set(ENTITY_KINDS)
     for step in steps:
-        result = run_cli("new", *step, cwd=repo)
+        result = pmo("new", *step, cwd=repo)
         assert result.code == 0, f"{step}: {result.err}"
     assert (repo / "projects/demo/status/2026-01-05.yaml").is_file()
     result = run_cli("check", "--fail-on", "error", cwd=repo)
     assert result.code == 0, result.out + result.err
 
 
-def test_new_files_carry_a_modeline_that_resolves(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
-    assert run_cli("new", "project", "demo", cwd=repo).code == 0
-    assert run_cli("new", "risk", "r-001", cwd=repo).code == 0
+def test_new_files_carry_a_modeline_that_resolves(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
+    assert pmo("new", "project", "demo", cwd=repo).code == 0
+    assert pmo("new", "risk", "r-001", cwd=repo).code == 0
     for rel in ("pmo.yaml", "projects/demo/project.yaml", "projects/demo/risks/r-001.yaml", "people/pmo-lead.yaml"):
         first = (repo / rel).read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=")
@@ -89,8 +105,8 @@ def test_new_files_carry_a_modeline_that_resolves(repo: Path) -> None:
         assert json.loads(schema.read_text(encoding="utf-8"))["$id"].startswith("https://pmo-lint.dev/schemas/v1/")
 
 
-def test_init_copies_the_current_schemas_and_editor_settings(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
+def test_init_copies_the_current_schemas_and_editor_settings(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
     shipped = sorted(schemas_dir().glob("*.schema.json"))
     assert shipped
     for path in shipped:
@@ -105,7 +121,8 @@ def _cli_calls(texts: list[str]) -> list[list[str]]:
     for text in texts:
         for line in text.splitlines():
             if line.strip().startswith("pmo-lint "):
-                calls.append(shlex.split(line.strip()))
+                # `${VAR:+--base auto}`: the shell adds the words when VAR is set, as in a PR
+                calls.append(shlex.split(re.sub(r"\$\{\w+:\+([^}]*)\}", r"\1", line.strip())))
     return calls
 
 
@@ -120,16 +137,18 @@ def _assert_cli_accepts(argv: list[str]) -> None:
         command.append(word)
         group = group.commands[word]
     assert command, argv
-    help_text = run_cli(*command, "--help").out
+    help_text = CliRunner().invoke(cli, [*command, "--help"]).output
     for i, word in enumerate(argv):
         if word.startswith("--"):
             assert word.split("=")[0] in help_text, f"{' '.join(argv)}: no option {word}"
         if word == "--format":
             assert argv[i + 1].split("=")[0] in REPORTERS, f"{' '.join(argv)}: no format {argv[i + 1]}"
+        if word == "--base":
+            assert argv[i + 1] == "auto"  # the CI variable names the base; auto reads it
 
 
-def test_github_workflow_is_valid_and_calls_the_cli_correctly(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
+def test_github_workflow_is_valid_and_calls_the_cli_correctly(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
     flow = _load_yaml(repo / ".github/workflows/pmo-lint.yml")
     assert "pull_request" in flow["on"]
     check_steps = flow["jobs"]["check"]["steps"]
@@ -146,8 +165,8 @@ def test_github_workflow_is_valid_and_calls_the_cli_correctly(repo: Path) -> Non
     assert calls[1][-2:] == ["--out", "site"]
 
 
-def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
+def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
     ci = _load_yaml(repo / ".gitlab-ci.yml")
     assert ci["variables"]["GIT_DEPTH"] == "0"
     calls = _cli_calls(ci["pmo-lint"]["script"] + ci["pages"]["script"])
@@ -160,8 +179,8 @@ def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(repo: Path) -> None:
     assert calls[1][-2:] == ["--out", "public"]
 
 
-def test_other_generated_files_parse(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
+def test_other_generated_files_parse(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
     mkdocs = _load_yaml(repo / "mkdocs.yml")
     assert mkdocs["theme"] == {"name": "material", "font": False}
     assert mkdocs["plugins"] == ["search", "pmo-lint"]
@@ -173,16 +192,16 @@ def test_other_generated_files_parse(repo: Path) -> None:
     assert _load_yaml(repo / ".pmo-lint.yaml") == {"fail-on": "error"}
 
 
-def test_init_never_overwrites_unless_forced(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
+def test_init_never_overwrites_unless_forced(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
     (repo / "pmo.yaml").write_text("# mine\n", encoding="utf-8")
     before = snapshot(repo)
-    again = run_cli("init", "--yes", cwd=repo)
+    again = pmo("init", "--yes", cwd=repo)
     assert again.code == 0
     assert "skipped pmo.yaml (exists; --force overwrites)" in again.err
     assert "created" not in again.out
     assert snapshot(repo) == before
-    forced = run_cli("init", "--yes", "--force", cwd=repo)
+    forced = pmo("init", "--yes", "--force", cwd=repo)
     assert forced.code == 0
     assert "created pmo.yaml" in forced.out
     assert (repo / "pmo.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server:")
@@ -206,8 +225,10 @@ def test_init_asks_unless_yes(tmp_path: Path) -> None:
         (("init", "--yes", "--currency", "euro"), "not an ISO 4217 currency code"),
     ],
 )
-def test_init_rejects_bad_answers(repo: Path, args: tuple[str, ...], message: str) -> None:
-    result = run_cli(*args, cwd=repo)
+def test_init_rejects_bad_answers(
+    pmo: Callable[..., CliResult], repo: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = pmo(*args, cwd=repo)
     assert result.code == 2
     assert message in result.err
     assert "Traceback" not in result.err
@@ -226,34 +247,36 @@ def test_init_rejects_bad_answers(repo: Path, args: tuple[str, ...], message: st
         (("new", "status-report", "--date", "2026-02-30"), "is not a date"),
     ],
 )
-def test_new_refuses_with_a_clear_message(repo: Path, args: tuple[str, ...], message: str) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
-    assert run_cli("new", "project", "demo", cwd=repo).code == 0
+def test_new_refuses_with_a_clear_message(
+    pmo: Callable[..., CliResult], repo: Path, args: tuple[str, ...], message: str
+) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
+    assert pmo("new", "project", "demo", cwd=repo).code == 0
     before = snapshot(repo)
-    result = run_cli(*args, cwd=repo)
+    result = pmo(*args, cwd=repo)
     assert result.code == 2, result.err
     assert message in result.err
     assert "Traceback" not in result.err
     assert snapshot(repo) == before
 
 
-def test_new_outside_a_portfolio_says_to_run_init(tmp_path: Path) -> None:
-    result = run_cli("new", "project", "demo", cwd=tmp_path)
+def test_new_outside_a_portfolio_says_to_run_init(pmo: Callable[..., CliResult], tmp_path: Path) -> None:
+    result = pmo("new", "project", "demo", cwd=tmp_path)
     assert result.code == 2
     assert "pmo-lint init" in result.err
 
 
-def test_new_uses_the_portfolios_own_template(repo: Path) -> None:
-    assert run_cli("init", "--yes", cwd=repo).code == 0
+def test_new_uses_the_portfolios_own_template(pmo: Callable[..., CliResult], repo: Path) -> None:
+    assert pmo("init", "--yes", cwd=repo).code == 0
     template = repo / "templates/project.yaml"
     template.write_text(
         template.read_text(encoding="utf-8").replace("  category: strategic\n", "  category: regulatory\n"),
         encoding="utf-8",
     )
-    assert run_cli("new", "project", "demo", cwd=repo).code == 0
+    assert pmo("new", "project", "demo", cwd=repo).code == 0
     assert "  category: regulatory\n" in (repo / "projects/demo/project.yaml").read_text(encoding="utf-8")
     template.write_text("kind: Project\nmetadata: {name: ${nmae}}\n", encoding="utf-8")
-    result = run_cli("new", "project", "other", cwd=repo)
+    result = pmo("new", "project", "other", cwd=repo)
     assert result.code == 2
     assert "unknown placeholder ${nmae}" in result.err
 
@@ -262,3 +285,25 @@ def test_shipped_templates_are_yaml_before_they_are_filled() -> None:
     for path in sorted(TEMPLATES_DIR.glob("*.yaml")):
         data = _load_yaml(path)
         assert isinstance(data, dict) and data["apiVersion"] == "pmo-lint/v1", path.name
+
+
+@pytest.mark.slow
+def test_ci_commands_run_in_the_new_portfolio(repo: Path) -> None:
+    """Run the CI jobs' pmo-lint commands as a push to the default branch would."""
+    assert run_cli("init", "--yes", cwd=repo).code == 0
+    assert run_cli("new", "project", "demo", cwd=repo).code == 0
+    flow = _load_yaml(repo / ".github/workflows/pmo-lint.yml")
+    ci = _load_yaml(repo / ".gitlab-ci.yml")
+    texts = [s["run"] for job in flow["jobs"].values() for s in job["steps"] if "run" in s]
+    texts += ci["pmo-lint"]["script"] + ci["pages"]["script"]
+    for line in texts:
+        if not line.strip().startswith("pmo-lint "):
+            continue
+        argv = shlex.split(re.sub(r"\$\{\w+:\+[^}]*\}", "", line.strip()))
+        result = run_cli(*argv[1:], cwd=repo)
+        assert result.code == 0, f"{line}\n{result.out}{result.err}"
+    assert json.loads((repo / "pmo-lint.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+    issues = json.loads((repo / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert all(issue["severity"] in ("info", "minor") for issue in issues)  # warnings at most
+    assert (repo / "site/index.html").is_file()
+    assert (repo / "public/index.html").is_file()
