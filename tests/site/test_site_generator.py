@@ -236,3 +236,22 @@ def test_a_generated_portfolio_of_many_projects(tmp_path: Path) -> None:
     assert len([p for p in site.pages if p.startswith("projects/")]) == 121
     assert json.loads(site.files()["data.json"])["summary"]["projects"] == 120
     shutil.rmtree(root)
+
+
+def test_extreme_values_still_make_pages(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(PORTFOLIO, root)
+    (root / "projects" / "data-lake" / "project.yaml").write_text(
+        "apiVersion: pmo-lint/v1\nkind: Project\nmetadata: {name: data-lake}\nspec:\n  type: it-delivery\n"
+        "  category: operational\n  lifecycle: {phase: no-such-phase}\n"
+        "  schedule: {requested: {start: '1900-01-01', end: '2200-12-31'}}\n"
+        "  milestones: [{id: m1, title: Far, forecastDate: '2200-01-01', key: true}]\n"
+        "  budget: {bac: 0, byPeriod: [{period: 1900-01, planned: 0}, {period: 2200-12, planned: 0}]}\n"
+        "  actuals: [{period: 2000-01, cost: 1e15}]\n",
+        encoding="utf-8",
+    )
+    site = generate(root, SiteOptions(as_of=AS_OF))
+    page = html.unescape(site.pages["projects/data-lake.md"])
+    assert "EVM S-curve of data-lake" in page and "1,000,000,000,000,000" in page
+    assert "no-such-phase" in html.unescape(site.pages["index.md"])
+    assert "1900-01" in site.pages["roadmap.md"]
