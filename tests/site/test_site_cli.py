@@ -60,3 +60,26 @@ def test_build_with_own_mkdocs_yml_takes_options_from_it(tmp_path: Path) -> None
     (root / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - pmo-lint\n", encoding="utf-8")
     res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), "--section", "risks", env=QUIET)
     assert res.code == 2 and "set history, sections and config_file in its pmo-lint plugin" in res.err
+
+
+def test_trend_from_real_history_json(tmp_path: Path) -> None:
+    from tests.conftest import GIT_ENV, git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(PORTFOLIO, repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    project = repo / "projects" / "data-lake" / "project.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("person:jdoe", "person:nobody"), encoding="utf-8")
+    git(repo, "commit", "-qam", "two")
+    res = run_cli("history", str(repo), "--format", "json", "--no-cache", env=GIT_ENV)
+    assert res.code == 0, res.err
+    history = tmp_path / "history.json"
+    history.write_text(res.out, encoding="utf-8")
+    out = tmp_path / "docs"
+    res = run_cli("site", "generate", str(repo), "--out", str(out), "--history", str(history), "--section", "audit")
+    assert res.code == 0, res.err
+    page = (out / "audit.md").read_text(encoding="utf-8")
+    assert "Findings per commit" in page and page.count("<polyline") == 4  # total, error, warning, info
+    assert '"history": [' in (out / "data.json").read_text(encoding="utf-8")
