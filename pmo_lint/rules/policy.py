@@ -176,6 +176,11 @@ def _close(word: str, options: Iterable[str]) -> str:
     return f"; did you mean {near[0]!r}?" if near else ""
 
 
+def _hint(word: str, options: Iterable[str]) -> str:
+    near = difflib.get_close_matches(word, sorted(options), n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
 def read_pack(raw: bytes, display: str, *, taken: set[str] | None = None) -> Pack:
     """Parse and validate a pack without compiling CEL. ``taken`` holds codes and ids already in use
     (it is updated), so duplicates across packs are caught; a duplicate rule is dropped."""
@@ -479,8 +484,8 @@ def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
             if unknown_fn:
                 problems.append(
                     PolicyProblem(
-                        f"{where}: unknown function {unknown_fn[0]!r}{_close(unknown_fn[0], known)}; "
-                        "the functions are CEL's own plus daysBetween, daysSince, isBefore and exists",
+                        f"{where}: unknown function {unknown_fn[0]!r}{_hint(unknown_fn[0], known)}; "
+                        "use CEL's functions or daysBetween, daysSince, isBefore, exists",
                         pack.path,
                         line,
                     )
@@ -494,7 +499,7 @@ def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
                 choices = ROOTS | (EACH_ROOTS if rule.each_src and key != "each" else frozenset())
                 problems.append(
                     PolicyProblem(
-                        f"{where}: unknown variable {unknown_var[0]!r}{_close(unknown_var[0], choices)}; "
+                        f"{where}: unknown variable {unknown_var[0]!r}{_hint(unknown_var[0], choices)}; "
                         f"use {', '.join(sorted(choices))}",
                         pack.path,
                         line,
