@@ -403,3 +403,19 @@ def test_maturity_counts_level_checks_that_are_not_selected(root: Path) -> None:
     result = lint(root, {"acme.yaml": WHOLE}, select=("ACM061",))
     assert not only(result, "ACM060")  # not reported: only selected for the level
     assert [(d.entity, d.message) for d in only(result, "ACM061")] == [("project:crm", "level bronze")]
+
+
+def test_listing_rules_reads_packs_without_cel_or_pydantic() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from pmo_lint.rules.catalog_view import explain_rule, list_rules\n"
+        "text = list_rules(None, 'text')\n"
+        "explain_rule('GOV052')\n"
+        "heavy = sorted(m for m in ('cel', 'pydantic', 'jsonschema', 'git', 'mkdocs') if m in sys.modules)\n"
+        "print(heavy, text.splitlines()[-1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("[] ")
+    assert "in 6 pack(s)" in out  # core plus the five shipped packs
