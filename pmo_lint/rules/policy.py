@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pmo_lint.diagnostics import DataPath, Severity
 from pmo_lint.loader.yamlio import LoadedDocument, LoadProblem, parse_bytes
 from pmo_lint.model.refs import REF_KIND_NAMES
+from pmo_lint.rules import cel_adapter
 from pmo_lint.rules.base import Finding, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
@@ -431,17 +432,10 @@ def _pick(data: Any, keys: frozenset[str] | None) -> Any:
 
 
 def _known_functions() -> frozenset[str]:
-    from cel import stdlib
-
-    ctx = _bare_context()
+    cel, stdlib = cel_adapter.modules()
+    ctx = cel.Context()
     stdlib.add_stdlib_to_context(ctx)
     return CEL_FUNCTIONS | OUR_FUNCTIONS | (frozenset(ctx.functions) - UNSAFE_STDLIB)
-
-
-def _bare_context() -> Any:
-    import cel
-
-    return cel.Context()
 
 
 def _first_line(text: str) -> str:
@@ -454,8 +448,7 @@ def _first_line(text: str) -> str:
 
 def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
     """Compile every expression once; rules that do not compile become problems and are dropped."""
-    import cel
-
+    cel, _ = cel_adapter.modules()
     known = known if known is not None else _known_functions()
     rules: list[PolicyRule] = []
     problems = list(pack.problems)
@@ -624,9 +617,7 @@ def cel_functions(as_of: str, files: frozenset[str]) -> dict[str, Callable[..., 
 
 
 def _base_context(ctx: RuleContext, facts: Facts) -> Any:
-    import cel
-    from cel import stdlib
-
+    cel, stdlib = cel_adapter.modules()
     context = cel.Context()
     stdlib.add_stdlib_to_context(context)
     as_of = ctx.as_of.isoformat()
