@@ -258,6 +258,9 @@ def apply_waivers(
     by_id = {m.id: m for m in metas.values()}
     findings: list[tuple[RuleMeta, Finding]] = []
     hidden: dict[int, Diagnostic] = {}
+    by_code: dict[str, list[int]] = {}  # each waiver looks only at its check's findings
+    for i, diag in enumerate(diags):
+        by_code.setdefault(diag.code, []).append(i)
     for item in catalog.of_kind("Waiver"):
         spec = item.entity.spec  # type: ignore[attr-defined]
         if spec.expires < as_of:
@@ -294,8 +297,9 @@ def apply_waivers(
         targets = [t for t in (_canonical(r) for r in spec.targets) if t is not None]
         matched = 0
         if meta is not None and meta.can_disable and meta.code not in _NOT_WAIVABLE:
-            for i, diag in enumerate(diags):
-                if diag.code == meta.code and any(_covers(t, diag) for t in targets):
+            for i in by_code.get(meta.code, ()):
+                diag = diags[i]
+                if any(_covers(t, diag) for t in targets):
                     matched += 1
                     if i not in hidden:
                         hidden[i] = diag.replace(
