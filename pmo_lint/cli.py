@@ -148,7 +148,7 @@ def check(
     still loads the whole portfolio, so cross-file rules hold, but reports only those files.
     """
     from pmo_lint.diagnostics import Severity
-    from pmo_lint.engine import RunOptions
+    from pmo_lint.options import RunOptions  # not engine: a cached run never imports the models
 
     opts = RunOptions(
         paths=paths or (Path(),),
@@ -231,7 +231,7 @@ def execute_check(
     import dataclasses
 
     from pmo_lint.diagnostics import Severity
-    from pmo_lint.engine import run
+    from pmo_lint.incremental import run_check
     from pmo_lint.reporters.common import repo_prefix
     from pmo_lint.reporters.progress import Progress
 
@@ -245,7 +245,7 @@ def execute_check(
             result = run_pr(opts, base, new_only=new_only)
     else:
         with Progress():
-            result = run(opts)
+            result = run_check(opts)
     if "path_prefix" not in result.extra:  # CI formats want repository-relative paths
         result = dataclasses.replace(result, extra={**result.extra, "path_prefix": repo_prefix(Path(result.root))})
     for name, target in outputs:

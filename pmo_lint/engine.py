@@ -21,6 +21,7 @@ from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
 from pmo_lint.errors import UsageError
 from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
 from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes
+from pmo_lint.options import RunOptions  # defined apart so a cached run needs no models
 from pmo_lint.model.catalog import Catalog, LoadedEntity, ref_from_path
 from pmo_lint.facts import Facts, compute_facts
 from pmo_lint.facts.portfolio import fill_maturity
@@ -31,19 +32,6 @@ from pmo_lint.rules.registry import all_metas, builtin_rules
 from pmo_lint.rules.suppress import BAD_SUPPRESSION, Directive, apply_inline, apply_waivers, scan_directives
 
 _LOAD_META = {m.id: m for m in LOAD_RULES}
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    paths: tuple[Path, ...] = (Path(),)
-    config_path: Path | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    as_of: dt.date | None = None
-    fail_on: Severity | None = None
-    no_cache: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

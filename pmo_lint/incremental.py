@@ -41,7 +41,8 @@ from pmo_lint.loader.yamlio import Limits, LoadProblem
 
 if TYPE_CHECKING:
     from pmo_lint.config import Config
-    from pmo_lint.engine import FileOutcome, RunOptions
+    from pmo_lint.engine import FileOutcome
+    from pmo_lint.options import RunOptions
 
 # below this many files to parse, starting workers costs more than it saves (measured: bench/run.py)
 PARALLEL_MIN_FILES = 400
@@ -429,6 +430,22 @@ def cached_run(opts: RunOptions, run_uncached: Any) -> Result:
         return result  # type: ignore[no-any-return]
     finally:
         cache.close()
+
+
+def run_check(opts: RunOptions) -> Result:
+    """``engine.run`` for the CLI, importing the engine (and pydantic) only when the whole-run
+    cache cannot answer: a warm run then costs the scan, not the import of the models."""
+
+    def uncached(o: RunOptions) -> Result:
+        from pmo_lint.engine import _run
+
+        return _run(o)
+
+    if is_plain(opts):
+        return cached_run(opts, uncached)
+    from pmo_lint.engine import run
+
+    return run(opts)
 
 
 def is_plain(opts: RunOptions) -> bool:

@@ -22,6 +22,7 @@ RANK: dict[str, int] = {
     "diagnostics": 0,
     "resources": 0,
     "cache": 0,
+    "options": 0,
     "__init__": 0,
     "model": 1,
     "loader": 2,
