@@ -469,7 +469,9 @@ def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
                 break
             try:
                 program = cel.compile(src)
-            except Exception as exc:  # noqa: BLE001 - the cel crate raises ValueError and others for bad syntax
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - bad syntax raises ValueError; a Rust panic a BaseException
                 problems.append(PolicyProblem(f"{where}: CEL syntax error {_first_line(str(exc))}", pack.path, line))
                 failed = True
                 break
@@ -706,7 +708,9 @@ def _run_rule(
             if not _truth(rule, "assert", progs["assert"].execute(context)):
                 local = {**scope, "item": element, "index": float(index)}
                 yield rule.meta, Finding(render_message(rule.message, local), item, (*rule.path, index))
-    except Exception as exc:  # noqa: BLE001 - any failure of a rule on one entity is a finding, never a crash
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a failure (even a Rust panic) on one entity is a finding, not a crash
         yield (
             POLICY_ERROR,
             Finding(
