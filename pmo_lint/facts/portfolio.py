@@ -308,6 +308,13 @@ class _Builder:
         )
         forecast = s.schedule.forecast.finish if s.schedule.forecast else None
         slip = _days(baseline.schedule.finish, forecast) if baseline and forecast else None
+        # key milestones against the dates the active baseline fixed (actual date when done, else forecast)
+        planned = baseline.schedule.milestones if baseline else {}
+        milestone_slips = {
+            m.id: _days(planned[m.id], m.actual_date or m.forecast_date)
+            for m in s.milestones
+            if m.key and m.id in planned and m.status != "cancelled"
+        }
 
         open_crs = approved_crs = 0
         cr_cats: set[str] = set()
@@ -369,6 +376,8 @@ class _Builder:
             },
             "keyMilestonesOverdue": float(overdue),
             "finishSlipDays": slip,
+            "keyMilestoneSlipDays": milestone_slips,
+            "maxKeyMilestoneSlipDays": max(milestone_slips.values(), default=None),
             "openCrCount": float(open_crs),
             "approvedCrCount": float(approved_crs),
             "scheduleCrOpenOrApproved": "schedule" in cr_cats,

@@ -93,7 +93,9 @@ def facts_of(root: Path, as_of: str = "2025-06-30") -> tuple[Facts, Catalog]:
 
 @pytest.fixture
 def portfolio(tmp_path: Path) -> Path:
-    project = PROJECT.replace("spec:\n  type: it", "spec:\n  portfolio: digital\n  type: it")
+    project = PROJECT.replace("spec:\n  type: it", "spec:\n  portfolio: digital\n  type: it").replace(
+        "finish: 2025-12-01}", "finish: 2025-12-01, milestones: {m1: 2025-04-01, m2: 2025-06-11, m3: 2025-01-01}}"
+    )
     extra: dict[str, str | None] = {
         "allocations/2025/jo-pm.yaml": ALLOCATION,
         "projects/crm/changes/cr-1.yaml": CR,
@@ -125,6 +127,9 @@ def test_project_facts(portfolio: Path) -> None:
     assert f["risks"] == {"open": 2.0, "openEscalated": 2.0, "maxScore": 25.0, "openCritical": 1.0}
     assert f["keyMilestonesOverdue"] == 1.0  # m1; m2 is done, m3 is not key
     assert f["finishSlipDays"] == 30.0  # forecast 2025-12-31 vs baseline 2025-12-01
+    # m1 forecast 2025-05-01 vs 2025-04-01; m2 (done, no actual date: its forecast) 2025-06-01 vs 2025-06-11; m3 not key
+    assert f["keyMilestoneSlipDays"] == {"m1": 30.0, "m2": -10.0}
+    assert f["maxKeyMilestoneSlipDays"] == 30.0
     assert (f["openCrCount"], f["approvedCrCount"]) == (1.0, 0.0)
     assert f["scheduleCrOpenOrApproved"] is True
     assert f["costCrOpenOrApproved"] is True
