@@ -124,7 +124,9 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     help="PR mode: compare with the merge base of REF and HEAD; mark findings new or existing and run the "
     "change-control rules. `auto` reads GITHUB_BASE_REF or CI_MERGE_REQUEST_DIFF_BASE_SHA.",
 )
-@click.option("--new-only", is_flag=True, help="Report and fail only on findings new since the base (implies --base auto).")
+@click.option(
+    "--new-only", is_flag=True, help="Report and fail only on findings new since the base (implies --base auto)."
+)
 @traceback_option
 @handle_errors
 def check(

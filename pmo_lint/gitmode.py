@@ -20,7 +20,6 @@ from pmo_lint.config import DEFAULT_EXCLUDE, Config, load_config
 from pmo_lint.diagnostics import Diagnostic, Result
 from pmo_lint.engine import (
     FileOutcome,
-    RunOptions,
     _exclude_policy_files,
     load_portfolio,
     process_bytes,
@@ -32,6 +31,7 @@ from pmo_lint.loader.discover import YAML_SUFFIXES, SourceFile, _excluded, find_
 from pmo_lint.loader.gitio import SHALLOW_FIX, Repository, TreeEntry
 from pmo_lint.loader.yamlio import LIMIT, LoadedDocument, LoadProblem, parse_bytes
 from pmo_lint.model.catalog import Catalog
+from pmo_lint.options import RunOptions
 from pmo_lint.rules.builtin_history import HISTORY_KEY, ChangeSet, FileVersion
 
 AUTO = "auto"

@@ -200,8 +200,9 @@ def _compute(
     opts: HistoryOptions,
     policy_memo: dict[str, object],
 ) -> tuple[dict[str, Any], Revision]:
-    from pmo_lint.engine import RunOptions, run
+    from pmo_lint.engine import run
     from pmo_lint.gitmode import git_options, read_revision
+    from pmo_lint.options import RunOptions
     from pmo_lint.rules.builtin_history import HISTORY_KEY, ChangeSet, FileVersion
 
     rev = read_revision(t.repo, commit.oid, t.root, t.prefix, t.config, memo=memo)
