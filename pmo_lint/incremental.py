@@ -55,25 +55,44 @@ _OUTCOME_FIELDS = frozenset({"rel", "loaded", "diagnostics", "directives"})
 
 
 # -- fingerprints ---------------------------------------------------------------------------------
-@functools.cache
-def code_fingerprint() -> str:
-    """Version plus the size and mtime of every shipped source, schema and policy file.
+# what a file's own outcome (parse, validate, inline directives) depends on; other code (rules,
+# facts, policies, reporters) only changes the whole-run key, so editing a rule keeps the parse cache
+_PER_FILE_CODE = (
+    "loader/",
+    "model/",
+    "schema/",
+    "engine.py",
+    "incremental.py",
+    "diagnostics.py",
+    "rules/core.py",
+    "rules/suppress.py",
+    "rules/base.py",
+)
 
-    Editable installs change code without changing the version; this keeps their cache honest.
-    """
+
+@functools.cache
+def code_fingerprint(per_file: bool = False) -> str:
+    """Version plus the size and mtime of shipped source, schema and policy files (``per_file``:
+    only those a file's own outcome depends on). Editable installs change code without changing
+    the version; this keeps their cache honest."""
     from pmo_lint.resources import policies_dir, schemas_dir
 
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
     h.update(sys.version.encode())
     package = Path(__file__).resolve().parent
-    for base in (package, policies_dir(), schemas_dir()):
+    bases = (package, schemas_dir()) if per_file else (package, policies_dir(), schemas_dir())
+    for base in bases:
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*")):
-            if path.suffix in (".py", ".yaml", ".yml", ".json") and "__pycache__" not in path.parts:
-                st = path.stat()
-                h.update(f"{path.relative_to(base)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            if path.suffix not in (".py", ".yaml", ".yml", ".json") or "__pycache__" in path.parts:
+                continue
+            rel = path.relative_to(base).as_posix()
+            if per_file and base == package and not rel.startswith(_PER_FILE_CODE):
+                continue
+            st = path.stat()
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -82,7 +101,7 @@ def content_hash(raw: bytes) -> str:
 
 
 def _file_key(digest: str, limits: Limits) -> str:
-    return f"f:{code_fingerprint()}:{_limits_tag(limits)}:{digest}"
+    return f"f:{code_fingerprint(per_file=True)}:{_limits_tag(limits)}:{digest}"
 
 
 @functools.cache
