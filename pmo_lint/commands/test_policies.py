@@ -147,7 +147,8 @@ def _copy_tree(src: Path, dest: Path) -> None:
 
 
 def run_case(case: Case) -> Outcome:
-    from pmo_lint.engine import RunOptions, run
+    from pmo_lint.engine import run
+    from pmo_lint.options import RunOptions
 
     with tempfile.TemporaryDirectory(prefix="pmo-lint-case-") as tmp:
         root = Path(tmp) / "portfolio"
