@@ -9,8 +9,35 @@ from pmo_lint.rules.base import RuleMeta
 from pmo_lint.rules.registry import all_metas, find_meta
 
 
-def list_rules(pack: str | None, fmt: str) -> str:
+def _metas() -> list[RuleMeta]:
+    """Every rule, plus the custom packs of the configuration found from the current folder."""
+    from pathlib import Path
+
+    from pmo_lint.config import find_config, read_config_file
+    from pmo_lint.errors import PmoLintError
+    from pmo_lint.rules.policy import load_policies
+
     metas = all_metas()
+    try:
+        found = find_config(Path.cwd())
+        config = read_config_file(found) if found else None
+    except PmoLintError:
+        return metas  # `check` reports a broken configuration; listing rules still works
+    if config is None or not config.policies:
+        return metas
+    custom = load_policies(
+        config_dir=Path(config.source).parent,
+        config_policies=config.policies,
+        taken=[k for m in metas for k in (m.code, m.id)],
+        compile_cel=False,
+        shipped=False,
+        plugins=False,
+    )
+    return sorted([*metas, *custom.metas()], key=lambda m: m.code)
+
+
+def list_rules(pack: str | None, fmt: str) -> str:
+    metas = _metas()
     packs = sorted({m.pack for m in metas})
     if pack is not None:
         if pack not in packs:
@@ -69,7 +96,7 @@ def render_docs(meta: RuleMeta) -> str:
 
 
 def explain_rule(key: str) -> str:
-    metas = all_metas()
+    metas = _metas()
     meta = find_meta(key, metas)
     if meta is None:
         raise UsageError(f"unknown rule {key!r}; `pmo-lint rules` lists them")

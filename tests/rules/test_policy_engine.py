@@ -419,3 +419,16 @@ def test_listing_rules_reads_packs_without_cel_or_pydantic() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("[] ")
     assert "in 6 pack(s)" in out  # core plus the five shipped packs
+
+
+def test_rules_and_explain_show_the_configured_custom_packs(root: Path) -> None:
+    from tests.conftest import run_cli
+
+    (root / "policies").mkdir()
+    (root / "policies/acme.yaml").write_text(GOOD)
+    (root / ".pmo-lint.yaml").write_text("policies: [policies]\n")
+    listed = run_cli("rules", "--pack", "acme", cwd=root)
+    assert listed.code == 0, listed.err
+    assert [line.split()[0] for line in listed.out.splitlines()[1:-1]] == ["ACM001", "ACM002"]
+    explained = run_cli("explain", "risks-closed", cwd=root)
+    assert explained.code == 0 and explained.out.startswith("ACM002 risks-closed: Few open risks")
