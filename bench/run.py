@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {cpus} CPUs, "
             f"Python {platform.python_version()}; medians of {args.runs} run(s), min–max in brackets; "
             f"{time.perf_counter() - started:.0f} s in all.\n\n"
-            f"Command: `python bench/run.py --projects {args.projects} --runs {args.runs}`\n\n"
+            f"Command: `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n"
             f"{text}\n\n```\n" + "\n".join(rendered) + "\n```"
         )
         write_doc(args.doc, body)
