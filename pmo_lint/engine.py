@@ -12,22 +12,22 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pmo_lint.config import DEFAULT_EXCLUDE, Config, load_config
 from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
 from pmo_lint.errors import UsageError
-from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
-from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes
-from pmo_lint.options import RunOptions  # defined apart so a cached run needs no models
-from pmo_lint.model.catalog import Catalog, LoadedEntity, ref_from_path
 from pmo_lint.facts import Facts, compute_facts
 from pmo_lint.facts.portfolio import fill_maturity
+from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
+from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes
+from pmo_lint.model.catalog import Catalog, LoadedEntity, ref_from_path
+from pmo_lint.options import RunOptions as RunOptions  # defined apart (a cached run needs no models); re-exported
 from pmo_lint.rules.base import Finding, Rule, RuleContext, RuleMeta
-from pmo_lint.rules.policy import POLICY_ERROR, PolicySet, evaluate, load_policies
 from pmo_lint.rules.core import LOAD_RULES, SCHEMA
+from pmo_lint.rules.policy import POLICY_ERROR, PolicySet, evaluate, load_policies
 from pmo_lint.rules.registry import all_metas, builtin_rules
 from pmo_lint.rules.suppress import BAD_SUPPRESSION, Directive, apply_inline, apply_waivers, scan_directives
 
@@ -358,6 +358,7 @@ def _run(opts: RunOptions) -> Result:
 
     by_code = {m.code: m for m in metas}
     diags = [d for d in diags if not _ignored_for_path(by_code[d.code], d.path, config)]
+    diags = [d for d in diags if d.rule in _LOAD_META or not _in_invalid_project(d.entity, invalid)]
     # inline comments need lines: locate first the findings of files that have directives
     directives = {o.rel: o.directives for o in outcomes if o.directives}
     if directives:
@@ -389,6 +390,14 @@ def _run(opts: RunOptions) -> Result:
         suppressed=tuple(sort_diagnostics(suppressed)),
         extra={"fail_on": opts.fail_on or config.fail_on, "rules": metas, "config": config.source},
     )
+
+
+def _in_invalid_project(entity: str, invalid: set[str]) -> bool:
+    """A record of a project whose file failed to validate cannot be judged against that project:
+    the project's own findings say what to fix, findings on its risks or changes would be a cascade."""
+    _kind, _, rest = entity.partition(":")
+    namespace, sep, _name = rest.partition("/")
+    return bool(sep) and f"project:{namespace}" in invalid
 
 
 def _all_files(root: Path, sources: list[SourceFile]) -> set[str]:

@@ -76,6 +76,8 @@ def _message(error: ValidationError) -> Iterator[SchemaProblem]:
     if v == "type":
         wanted = wanted_value if isinstance(wanted_value, list) else [wanted_value]
         words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
+        if schema.get("format") == "date":
+            words = "a date (YYYY-MM-DD)"
         yield SchemaProblem(path, f"expected {words}, got {_shown(instance)}")
         return
     if v == "enum":
