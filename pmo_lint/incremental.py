@@ -376,6 +376,18 @@ def _policy_files(root: Path, config: Config) -> list[str]:
     return out
 
 
+def _installed_state() -> list[str]:
+    """Installing or removing a package (a rule plug-in) changes its site-packages folder's mtime."""
+    out: list[str] = []
+    for entry in sys.path:
+        try:
+            st = Path(entry or ".").stat()
+        except OSError:
+            continue
+        out.append(f"{entry}:{st.st_mtime_ns}")
+    return out
+
+
 def run_key(scan: Scan, opts: RunOptions, config: Config, as_of: dt.date, *, complete: bool) -> str | None:
     """Hash of every input of a plain run, or None when some input is not known without reading
     (``complete=False``) or cannot be trusted (a file changed within the racy window)."""
@@ -390,6 +402,7 @@ def run_key(scan: Scan, opts: RunOptions, config: Config, as_of: dt.date, *, com
         sorted((k, v) for k, v in os.environ.items() if k in _ENV_KEYS or k.startswith("PMO_LINT_")),
         _git_state(scan.root),
         _policy_files(scan.root, config),
+        _installed_state(),
         str(scan.root),
     ]
     h.update(repr(parts).encode())
