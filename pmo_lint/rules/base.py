@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from pmo_lint.diagnostics import DataPath, Severity
 
 if TYPE_CHECKING:  # the catalog pulls in pydantic; rule metadata must not
+    from pmo_lint.facts.portfolio import Facts
     from pmo_lint.model.catalog import Catalog, LoadedEntity
 
 
@@ -60,6 +61,16 @@ class RuleContext:
     files: frozenset[str] = frozenset()  # every file in the portfolio (posix, relative)
     facts: object | None = None  # pmo_lint.facts.Facts once computed
     extra: dict[str, object] = field(default_factory=dict)
+
+    def all_facts(self) -> Facts:
+        """The run's facts; computed here only when a rule runs on its own (tests, one rule's check)."""
+        from pmo_lint.facts.portfolio import Facts
+
+        if isinstance(self.facts, Facts):
+            return self.facts
+        from pmo_lint.facts import compute_facts
+
+        return compute_facts(self.catalog, self.as_of, self.files)
 
     def file_exists(self, path: str) -> bool:
         return str(PurePosixPath(path)) in self.files

@@ -12,7 +12,6 @@ from pmo_lint.diagnostics import Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
-    from pmo_lint.facts.portfolio import Facts
     from pmo_lint.model.catalog import LoadedEntity
     from pmo_lint.model.kinds import Project
 
@@ -20,19 +19,12 @@ PACK = "operational"
 ENV = "apiVersion: pmo-lint/v1\n"
 
 
-def facts_of(ctx: RuleContext) -> Facts:
-    from pmo_lint.facts import compute_facts
-    from pmo_lint.facts.portfolio import Facts
-
-    return ctx.facts if isinstance(ctx.facts, Facts) else compute_facts(ctx.catalog, ctx.as_of, ctx.files)
-
-
 def _team_capacity(ctx: RuleContext) -> Iterator[Finding]:
     from pmo_lint.model.kinds import Person, Team
 
     pmo = ctx.catalog.config
     limit = pmo.spec.thresholds.allocation_max_percent if pmo else 100.0
-    facts = facts_of(ctx)
+    facts = ctx.all_facts()
     members: dict[str, dict[str, LoadedEntity]] = defaultdict(dict)
     for team, item in ctx.catalog.typed(Team):
         for ref in team.spec.members:

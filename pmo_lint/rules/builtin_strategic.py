@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -11,7 +9,7 @@ from pmo_lint.diagnostics import Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
-    from pmo_lint.model.kinds import Project
+    pass
 
 PACK = "strategic"
 ENV = "apiVersion: pmo-lint/v1\n"
@@ -39,73 +37,14 @@ def _weights(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        out.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def bac_by_fiscal_year(project: Project, phases: list[str], start_month: int) -> dict[int, float]:
-    """Approved BAC of a project per fiscal year; empty when its budget is not approved yet.
-
-    Approved means: not cancelled, and an active baseline or past the second lifecycle phase (the
-    budget is approved with the business case at G1). The time-phased budget decides the years;
-    without one the BAC is spread evenly over the months of the approved schedule.
-    """
-    from pmo_lint.facts.dates import fiscal_year
-
-    s = project.spec
-    phase = phases.index(s.lifecycle.phase) if s.lifecycle.phase in phases else -1
-    baseline = next((b for b in s.baselines if b.id == s.active_baseline), None)
-    if s.lifecycle.state == "cancelled" or (baseline is None and phase < 2):
-        return {}
-    bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
-    if not bac:
-        return {}
-    out: dict[int, float] = defaultdict(float)
-    phased = (baseline.budget.by_period if baseline else []) or (s.budget.by_period if s.budget else [])
-    if phased:
-        for p in phased:
-            year, month = (int(x) for x in p.period.split("-"))
-            out[fiscal_year(dt.date(year, month, 1), start_month)] += p.planned
-        return dict(out)
-    window = (
-        (s.schedule.approved.start, s.schedule.approved.end)
-        if s.schedule.approved
-        else (baseline.schedule.start, baseline.schedule.finish)
-        if baseline
-        else None
-    )
-    if window is None or window[1] < window[0]:
-        return {}
-    months = _months(*window)
-    for year, month in months:
-        out[fiscal_year(dt.date(year, month, 1), start_month)] += bac / len(months)
-    return dict(out)
-
-
 def _envelope(ctx: RuleContext) -> Iterator[Finding]:
-    from pmo_lint.model.kinds import Portfolio, Project
+    from pmo_lint.model.kinds import Portfolio
 
-    pmo = ctx.catalog.config
-    if pmo is None:
-        return
-    phases = [ph.id for ph in pmo.spec.lifecycle.phases]
-    approved: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for project, _item in ctx.catalog.typed(Project):
-        program = ctx.catalog.lookup(project.spec.program, kinds=("Program",)) if project.spec.program else None
-        ref = project.spec.portfolio or (program.entity.spec.portfolio if program else None)  # type: ignore[attr-defined]
-        home = ctx.catalog.lookup(ref, kinds=("Portfolio",)) if ref else None
-        if home is None:
-            continue
-        for year, amount in bac_by_fiscal_year(project, phases, pmo.spec.fiscal_year_start_month).items():
-            approved[home.path][year] += amount
+    facts = ctx.all_facts()  # approvedBacByYear: the portfolio roll-up computed once per run
     for portfolio, item in ctx.catalog.typed(Portfolio):
+        approved = facts.of(item).get("approvedBacByYear", {})
         for i, envelope in enumerate(portfolio.spec.budget):
-            spent = approved[item.path].get(envelope.fiscal_year, 0.0)
+            spent = float(approved.get(str(envelope.fiscal_year), 0.0))
             if spent > envelope.amount + 0.005:
                 yield Finding(
                     f"approved budgets of the projects in portfolio {portfolio.metadata.name} add up to "

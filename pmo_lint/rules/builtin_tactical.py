@@ -105,9 +105,8 @@ def covering_change(ctx: RuleContext, project: Project, category: str) -> Change
 
 def _active_projects(ctx: RuleContext) -> Iterator[tuple[Project, LoadedEntity, dict[str, object]]]:
     from pmo_lint.model.kinds import Project
-    from pmo_lint.rules.builtin_operational import facts_of
 
-    facts = facts_of(ctx)
+    facts = ctx.all_facts()
     for project, item in ctx.catalog.typed(Project):
         f = facts.of(item)
         if f.get("active"):

@@ -139,12 +139,7 @@ class PolicyRule:
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         """Run alone (the engine runs all policies together through :func:`evaluate`)."""
-        facts = ctx.facts
-        if facts is None:
-            from pmo_lint.facts import compute_facts
-
-            facts = compute_facts(ctx.catalog, ctx.as_of, ctx.files)
-        return [f for _, f in evaluate([self], ctx, facts)]  # type: ignore[arg-type]
+        return [f for _, f in evaluate([self], ctx, ctx.all_facts())]
 
 
 @dataclass(frozen=True)
