@@ -20,7 +20,6 @@ writable place for the secret the cache is off.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import os
 import sqlite3
@@ -129,7 +128,8 @@ class Cache:
             self._db = None
 
     def _sign(self, key: str, value: bytes) -> bytes:
-        return hmac.new(self._secret, key.encode("utf-8") + b"\0" + value, hashlib.sha256).digest()
+        # hmac.digest: the one-shot C path, several times faster than hmac.new() per entry
+        return hmac.digest(self._secret, key.encode("utf-8") + b"\0" + value, "sha256")
 
     def _verify(self, key: str, blob: bytes) -> bytes | None:
         if not isinstance(blob, bytes) or len(blob) < _MAC_SIZE:

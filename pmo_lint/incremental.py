@@ -98,6 +98,22 @@ def code_fingerprint(per_file: bool = False) -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def policy_salt() -> str:
+    """What every stored policy result depends on beyond its inputs: our code and shipped packs,
+    and the CEL evaluator itself (an upgrade of it may change verdicts)."""
+    from pmo_lint.rules import cel_adapter
+
+    parts = [code_fingerprint()]
+    for module in cel_adapter.modules():
+        try:
+            st = Path(module.__file__ or "").stat()
+            parts.append(f"{module.__file__}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{module.__name__}:?")
+    return "\n".join(parts)
+
+
 def content_hash(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 

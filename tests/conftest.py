@@ -36,7 +36,9 @@ class CliResult:
     err: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None, timeout: float = 120) -> CliResult:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None, timeout: float = 120
+) -> CliResult:
     """Run `python -m pmo_lint ARGS` as a real subprocess (exit code, streams, no shared state)."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     full_env.pop("GITHUB_ACTIONS", None)

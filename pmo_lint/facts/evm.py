@@ -8,7 +8,7 @@ ETC = EAC − AC, TCPI = (BAC − EV) / (BAC − AC).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 EAC_METHODS = ("bac-over-cpi", "ac-plus-remaining", "ac-plus-remaining-over-cpi-spi")
 
@@ -28,7 +28,11 @@ class Evm:
     tcpi: float | None
 
     def as_dict(self) -> dict[str, float | None]:
-        return asdict(self)
+        # field by field: dataclasses.asdict deep-copies, and this runs once per project
+        return {f: getattr(self, f) for f in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(Evm))
 
 
 def index(ev: float | None, denominator: float | None) -> float | None:

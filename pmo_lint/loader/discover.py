@@ -24,7 +24,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 @dataclass(frozen=True)
 class SourceFile:
     rel: str  # posix path relative to the root
-    path: Path
+    path: Path | str  # a plain string from discovery: a Path object per file costs ~5 µs
     problem: LoadProblem | None = None  # set when the file must not be read
 
 
@@ -72,7 +72,7 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
     """Every ``*.yaml``/``*.yml`` under ``root`` not excluded, sorted by path."""
     root = root.resolve()
     found: list[SourceFile] = []
-    stack = [root]
+    stack: list[str] = [str(root)]
     prefix_len = len(str(root).rstrip(os.sep)) + 1
     excluded = _exclusion_regex(exclude).match
     while stack:
@@ -80,7 +80,7 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            rel = folder.relative_to(root).as_posix()
+            rel = folder[prefix_len:].replace(os.sep, "/") or "."
             found.append(SourceFile(rel, folder, LoadProblem(INVALID_FILE, f"cannot list folder: {exc.strerror}")))
             continue
         for entry in entries:
@@ -91,6 +91,14 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
                 continue
             is_yaml = entry.name.endswith(YAML_SUFFIXES)
             try:
+                # the common cases from the folder listing's file type, without a stat call each
+                if entry.is_file(follow_symlinks=False):
+                    if is_yaml:
+                        found.append(SourceFile(rel, entry.path))
+                    continue
+                if not is_yaml and entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 if is_yaml:
@@ -112,7 +120,7 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
                             rel, Path(entry.path), LoadProblem(INVALID_FILE, "is a folder, not a YAML file; rename it")
                         )
                     )
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
                 continue
             if not is_yaml:
                 continue

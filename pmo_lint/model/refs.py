@@ -6,6 +6,7 @@ and a project-scoped record's namespace defaults to the project of the entity th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ class ParsedRef:
     raw_kind: str | None = None  # the kind as written, when it is not one we know
 
 
+@functools.lru_cache(maxsize=65536)  # the same owners and sponsors are referenced thousands of times
 def parse_ref(text: str) -> ParsedRef | None:
     if not REF_RE.match(text):
         return None

@@ -21,6 +21,7 @@ from pmo_lint.loader.yamlio import LoadedDocument, LoadProblem, parse_bytes
 from pmo_lint.model.refs import REF_KIND_NAMES
 from pmo_lint.rules import cel_adapter
 from pmo_lint.rules.base import Finding, RuleContext, RuleDocs, RuleMeta
+from pmo_lint.rules.policy_memo import PolicyMemo, Row
 
 if TYPE_CHECKING:
     from pmo_lint.facts import Facts
@@ -597,13 +598,24 @@ def render_message(template: str, scope: Mapping[str, Any]) -> str:
     return _PLACEHOLDER.sub(sub, template)
 
 
-def cel_functions(as_of: str, files: frozenset[str]) -> dict[str, Callable[..., Any]]:
+def file_exists(files: frozenset[str], path: object) -> bool:
+    """CEL's ``exists(path)``: a file at that path relative to the portfolio root (never outside it)."""
+    if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
+        return False
+    return str(PurePosixPath(path)) in files
+
+
+def cel_functions(
+    as_of: str, files: frozenset[str], log: list[tuple[str, bool]] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """The functions we add to CEL; ``log`` (the policy memo's) records every ``exists`` answer."""
     from pmo_lint.facts.dates import days_between, parse_date
 
     def exists(path: str) -> bool:
-        if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
-            return False
-        return str(PurePosixPath(path)) in files
+        answer = file_exists(files, path)
+        if log is not None and isinstance(path, str):
+            log.append((path, answer))
+        return answer
 
     return {
         "daysBetween": days_between,
@@ -613,12 +625,12 @@ def cel_functions(as_of: str, files: frozenset[str]) -> dict[str, Callable[..., 
     }
 
 
-def _base_context(ctx: RuleContext, facts: Facts) -> Any:
+def _base_context(ctx: RuleContext, facts: Facts, memo: PolicyMemo | None = None) -> Any:
     cel, stdlib = cel_adapter.modules()
     context = cel.Context()
     stdlib.add_stdlib_to_context(context)
     as_of = ctx.as_of.isoformat()
-    for name, func in cel_functions(as_of, ctx.files).items():
+    for name, func in cel_functions(as_of, ctx.files, memo.log if memo is not None else None).items():
         context.add_function(name, func)
     context.add_variable("config", normalise(facts.config))
     context.add_variable("asOf", as_of)
@@ -636,8 +648,14 @@ def _explain(exc: BaseException) -> str:
     return text[:300]
 
 
-def evaluate(rules: Sequence[PolicyRule], ctx: RuleContext, facts: Facts) -> list[tuple[RuleMeta, Finding]]:
-    """Run policy rules over every entity of their kinds: one set of CEL variables per entity."""
+def evaluate(
+    rules: Sequence[PolicyRule], ctx: RuleContext, facts: Facts, memo: PolicyMemo | None = None
+) -> list[tuple[RuleMeta, Finding]]:
+    """Run policy rules over every entity of their kinds: one set of CEL variables per entity.
+
+    With a ``memo`` (policy_memo.py), an entity whose data, facts and ``exists`` answers are as on
+    a previous run gets that run's findings back without going through CEL.
+    """
     by_kind: dict[str, list[PolicyRule]] = {}
     for rule in rules:
         # without a valid pmo.yaml (its problems are reported) rules that read config cannot be judged
@@ -645,16 +663,32 @@ def evaluate(rules: Sequence[PolicyRule], ctx: RuleContext, facts: Facts) -> lis
             by_kind.setdefault(rule.kind, []).append(rule)
     if not by_kind:
         return []
-    context = _base_context(ctx, facts)
+    context = None  # built at the first entity the memo cannot answer
     as_of = ctx.as_of.isoformat()
     out: list[tuple[RuleMeta, Finding]] = []
     for kind in sorted(by_kind):
         kind_rules = by_kind[kind]
         reads = _merge_reads(kind_rules)
-        context.add_variable("config", normalise(_pick(facts.config, reads.get("config", frozenset()))))
+        group = memo.group(kind_rules, facts.config, as_of) if memo is not None else None
+        config_set = False
         for item in ctx.catalog.of_kind(kind):
             data = item.data
             entity_facts = facts.of(item)
+            key = memo.entity_key(group, item.path, data, entity_facts) if memo and group else None
+            if memo is not None and key is not None:
+                rows = memo.lookup(key, lambda p: file_exists(ctx.files, p))
+                if rows is not None:
+                    for index, message, path in rows:
+                        meta = POLICY_ERROR if index < 0 else kind_rules[index].meta
+                        out.append((meta, Finding(message, item, path)))
+                    continue
+            if memo is not None:
+                memo.log.clear()
+            if context is None:
+                context = _base_context(ctx, facts, memo)
+            if not config_set:
+                context.add_variable("config", normalise(_pick(facts.config, reads.get("config", frozenset()))))
+                config_set = True
             if "entity" in reads:
                 context.add_variable("entity", normalise(_pick(data, reads["entity"])))
             if SPEC_VARIABLE in reads:
@@ -662,8 +696,13 @@ def evaluate(rules: Sequence[PolicyRule], ctx: RuleContext, facts: Facts) -> lis
             context.add_variable("facts", normalise(_pick(entity_facts, reads.get("facts", frozenset()))))
             # messages read the full values in Python; only CEL gets the trimmed ones
             scope = {"entity": data, "facts": entity_facts, "config": facts.config, "asOf": as_of}
-            for rule in kind_rules:
-                out.extend(_run_rule(rule, context, scope, item))
+            rows_out: list[Row] = []
+            for index, rule in enumerate(kind_rules):
+                for meta, finding in _run_rule(rule, context, scope, item):
+                    out.append((meta, finding))
+                    rows_out.append((-1 if meta is POLICY_ERROR else index, finding.message, finding.data_path))
+            if memo is not None and key is not None:
+                memo.record(key, rows_out)
     return out
 
 
