@@ -135,20 +135,20 @@ REFERENCE_FIELDS: dict[str, tuple[RefField, ...]] = {
 def iter_refs(data: dict[str, Any], kind: str) -> Iterator[tuple[tuple[str | int, ...], str, RefField]]:
     """Yield (data path, reference text, field) for every reference in an entity's raw data."""
     for spec in REFERENCE_FIELDS.get(kind, ()):
-        yield from _walk(data, spec.path, (), spec)
-
-
-def _walk(
-    node: Any, rest: tuple[str, ...], at: tuple[str | int, ...], spec: RefField
-) -> Iterator[tuple[tuple[str | int, ...], str, RefField]]:
-    if not rest:
-        if isinstance(node, str):
-            yield at, node, spec
-        return
-    head, tail = rest[0], rest[1:]
-    if head == "*":
-        if isinstance(node, list):
-            for i, item in enumerate(node):
-                yield from _walk(item, tail, (*at, i), spec)
-    elif isinstance(node, dict) and head in node:
-        yield from _walk(node[head], tail, (*at, head), spec)
+        # breadth-first over the field's path, without recursion or nested generators: this runs
+        # for every entity of every run
+        level: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+        for head in spec.path:
+            following: list[tuple[tuple[str | int, ...], Any]] = []
+            for at, node in level:
+                if head == "*":
+                    if isinstance(node, list):
+                        following.extend(((*at, i), item) for i, item in enumerate(node))
+                elif isinstance(node, dict) and head in node:
+                    following.append(((*at, head), node[head]))
+            level = following
+            if not level:
+                break
+        for at, node in level:
+            if isinstance(node, str):
+                yield at, node, spec
