@@ -65,6 +65,8 @@ class Catalog:
     _by_kind: dict[str, list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
     # identities of files that exist but failed validation: references to them are not dangling
     _invalid: set[tuple[str, str, str]] = field(default_factory=set)
+    # (kind, namespace as written) -> records, built on first use: a scan per project was quadratic
+    _records: dict[tuple[str, str], list[LoadedEntity]] | None = None
 
     @classmethod
     def build(cls, items: Iterable[LoadedEntity], invalid_refs: Iterable[str] = ()) -> Catalog:
@@ -124,5 +126,10 @@ class Catalog:
         return None
 
     def project_records(self, project: str, kind: str) -> list[LoadedEntity]:
-        """Risks, change requests, status reports or benefits of one project."""
-        return [e for e in self._by_kind.get(kind, []) if (e.entity.metadata.namespace or "") == project]
+        """Risks, change requests, status reports or benefits of one project, in path order."""
+        if self._records is None:
+            index: dict[tuple[str, str], list[LoadedEntity]] = defaultdict(list)
+            for item in self.entities:
+                index[(item.kind, item.entity.metadata.namespace or "")].append(item)
+            self._records = index
+        return list(self._records.get((kind, project), ()))
