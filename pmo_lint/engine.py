@@ -287,10 +287,9 @@ def _exclude_policy_files(config: Config, root: Path) -> Config:
 
 def run(opts: RunOptions) -> Result:
     """Lint a portfolio. A plain run may be answered by the whole-run cache (incremental.py)."""
-    from pmo_lint.incremental import cached_run, is_plain, no_cyclic_gc
+    from pmo_lint.incremental import cached_run, is_plain
 
-    with no_cyclic_gc():
-        return cached_run(opts, _run) if is_plain(opts) else _run(opts)
+    return cached_run(opts, _run) if is_plain(opts) else _run(opts)
 
 
 def _run(opts: RunOptions) -> Result:
@@ -369,7 +368,7 @@ def _run_uncollected(opts: RunOptions) -> Result:
     ):
         diags.append(stamp(meta, finding, severity_for(meta, severity) or meta.severity))
     if memo is not None:
-        _save_policy_memo(opts, memo)
+        memo.save()
 
     by_code = {m.code: m for m in metas}
     diags = [d for d in diags if not _ignored_for_path(by_code[d.code], d.path, config)]
@@ -415,14 +414,6 @@ def _policy_memo(opts: RunOptions, root: Path) -> PolicyMemo | None:
     if scan is None or scan.cache is None:
         return None
     return PolicyMemo.load(scan.cache, str(root), policy_salt())
-
-
-def _save_policy_memo(opts: RunOptions, memo: PolicyMemo) -> None:
-    from pmo_lint.incremental import scan_of
-
-    scan = scan_of(opts)
-    if scan is not None and scan.cache is not None:
-        memo.save(scan.cache)
 
 
 def _in_invalid_project(entity: str, invalid: set[str]) -> bool:

@@ -492,7 +492,8 @@ def cached_run(opts: RunOptions, run_uncached: Any) -> Result:
     cache = Cache.open(root, config.cache_dir)
     if cache is None:
         return run_uncached(opts)  # type: ignore[no-any-return]
-    try:
+    # the scan makes a tuple per file, the run far more objects: no cyclic GC (see no_cyclic_gc)
+    with contextlib.closing(cache), no_cyclic_gc():
         scan = scan_tree(root, cache)
         as_of = opts.as_of or dt.date.today()
         key = run_key(scan, opts, config, as_of, complete=False)
@@ -515,8 +516,6 @@ def cached_run(opts: RunOptions, run_uncached: Any) -> Result:
                 return result  # type: ignore[no-any-return]
             cache.put_many({key: blob}, drop_prefix="r:", keep=())
         return result  # type: ignore[no-any-return]
-    finally:
-        cache.close()
 
 
 def run_check(opts: RunOptions) -> Result:
@@ -528,12 +527,11 @@ def run_check(opts: RunOptions) -> Result:
 
         return _run(o)
 
-    with no_cyclic_gc():
-        if is_plain(opts):
-            return cached_run(opts, uncached)
-        from pmo_lint.engine import run
+    if is_plain(opts):
+        return cached_run(opts, uncached)
+    from pmo_lint.engine import run
 
-        return run(opts)
+    return run(opts)
 
 
 def is_plain(opts: RunOptions) -> bool:

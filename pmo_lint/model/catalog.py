@@ -65,8 +65,8 @@ class Catalog:
     _by_kind: dict[str, list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
     # identities of files that exist but failed validation: references to them are not dangling
     _invalid: set[tuple[str, str, str]] = field(default_factory=set)
-    # (kind, namespace as written) -> records, built on first use: a scan per project was quadratic
-    _records: dict[tuple[str, str], list[LoadedEntity]] | None = None
+    # (kind, namespace as written) -> a project's records; a scan of every record per project was quadratic
+    _by_namespace: dict[tuple[str, str], list[LoadedEntity]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, items: Iterable[LoadedEntity], invalid_refs: Iterable[str] = ()) -> Catalog:
@@ -76,6 +76,7 @@ class Catalog:
             md = item.entity.metadata
             cat._by_key[_key(item.kind, md.namespace, md.name)].append(item)
             cat._by_kind[item.kind].append(item)
+            cat._by_namespace[(item.kind, md.namespace or "")].append(item)
         for ref in invalid_refs:
             parsed = parse_ref(ref)
             if parsed is not None and parsed.kind is not None:
@@ -127,9 +128,4 @@ class Catalog:
 
     def project_records(self, project: str, kind: str) -> list[LoadedEntity]:
         """Risks, change requests, status reports or benefits of one project, in path order."""
-        if self._records is None:
-            index: dict[tuple[str, str], list[LoadedEntity]] = defaultdict(list)
-            for item in self.entities:
-                index[(item.kind, item.entity.metadata.namespace or "")].append(item)
-            self._records = index
-        return list(self._records.get((kind, project), ()))
+        return list(self._by_namespace.get((kind, project), ()))

@@ -10,6 +10,7 @@ still run. At run time all rules of one entity are evaluated against one set of 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -665,6 +666,7 @@ def evaluate(
         return []
     context = None  # built at the first entity the memo cannot answer
     as_of = ctx.as_of.isoformat()
+    exists_now = functools.partial(file_exists, ctx.files)  # re-checks a stored entry's exists() answers
     out: list[tuple[RuleMeta, Finding]] = []
     for kind in sorted(by_kind):
         kind_rules = by_kind[kind]
@@ -676,7 +678,7 @@ def evaluate(
             entity_facts = facts.of(item)
             key = memo.entity_key(group, item.path, data, entity_facts) if memo and group else None
             if memo is not None and key is not None:
-                rows = memo.lookup(key, lambda p: file_exists(ctx.files, p))
+                rows = memo.lookup(key, exists_now)
                 if rows is not None:
                     for index, message, path in rows:
                         meta = POLICY_ERROR if index < 0 else kind_rules[index].meta

@@ -36,6 +36,7 @@ class PolicyMemo:
     """Stored findings by input digest; ``log`` collects the ``exists`` answers of the entity
     being evaluated (the CEL ``exists`` function appends to it)."""
 
+    cache: Cache | None = None
     key: str = ""
     salt: bytes = b""  # what every entry depends on: code fingerprint, etc.
     stored: dict[bytes, Entry] = field(default_factory=dict)
@@ -47,7 +48,7 @@ class PolicyMemo:
     @classmethod
     def load(cls, cache: Cache, root: str, salt: str) -> PolicyMemo:
         key = "p:" + hashlib.blake2b(root.encode(), digest_size=8).hexdigest()
-        memo = cls(key=key, salt=_VERSION + salt.encode())
+        memo = cls(cache=cache, key=key, salt=_VERSION + salt.encode())
         raw = cache.get(key)
         if raw is not None:
             try:
@@ -58,12 +59,15 @@ class PolicyMemo:
                 memo.stored = value
         return memo
 
-    def save(self, cache: Cache) -> None:
+    def save(self) -> None:
+        """Write back the entries this run used (and only those) to the cache it was loaded from."""
+        if self.cache is None:
+            return
         try:
             blob = marshal.dumps(self.used)
         except ValueError:
             return
-        cache.put_many({self.key: blob})
+        self.cache.put_many({self.key: blob})
 
     def group(self, rules: Sequence[Any], config: Mapping[str, Any], as_of: str) -> bytes | None:
         """Digest of what all entities of one kind share: the rules (sources, metadata, their
