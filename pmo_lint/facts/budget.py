@@ -21,17 +21,17 @@ def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def bac_by_fiscal_year(project: Project, phases: list[str], start_month: int) -> dict[str, float]:
+def bac_by_fiscal_year(project: Project, planning_reached: bool, start_month: int) -> dict[str, float]:
     """Approved BAC per fiscal year (keys are years as strings, as CEL maps need).
 
-    A budget counts once approved: the project is not cancelled and has an active baseline or is
-    past its second phase (G1 approves the business case). The time-phased budget places it; without
-    one it is spread evenly over the months of the approved schedule (else the baseline's).
+    A budget counts once approved: the project is not cancelled and has an active baseline or its phase
+    is at or past the planning stage (the gate into planning approves the charter and its budget). The
+    time-phased budget places it; without one it is spread evenly over the months of the approved
+    schedule (else the baseline's).
     """
     s = project.spec
-    phase = phases.index(s.lifecycle.phase) if s.lifecycle.phase in phases else -1
     baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
-    if s.lifecycle.state == "cancelled" or (baseline is None and phase < 2):
+    if s.lifecycle.state == "cancelled" or (baseline is None and not planning_reached):
         return {}
     bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
     if not bac:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pmo_lint.facts.allocation import Interval, monthly_peak_load, over_allocated, percent_of_capacity
 from pmo_lint.facts.budget import bac_by_fiscal_year
 from pmo_lint.facts.evm import compute_evm
+from pmo_lint.facts.lifecycle import UNKNOWN, PhaseMeaning, meanings
 from pmo_lint.facts.priority import ranks, weighted_score, wsjf_score
 from pmo_lint.facts.risk import is_escalated, risk_rank, risk_score
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 DIMENSIONS = ("overall", "schedule", "cost", "resources", "scope")
 OPEN_RISK_STATES = frozenset({"open", "monitoring"})
-CLOSING_PHASES = frozenset({"closing", "closed"})
 DOCUMENT_KEYS = ("charter", "businessCase", "closureReport", "lessonsLearned")
 
 
@@ -78,6 +78,7 @@ class _Builder:
         self.files = files
         pmo = catalog.config
         self.spec: PMOConfigSpec | None = pmo.spec if pmo is not None else None
+        self.meanings: dict[str, PhaseMeaning] = meanings(self.spec.lifecycle.phases) if self.spec else {}
         self.records: dict[tuple[str, str], list[LoadedEntity]] = defaultdict(list)
         for kind in ("Risk", "ChangeRequest", "StatusReport", "Benefit"):
             for item in catalog.of_kind(kind):
@@ -261,6 +262,8 @@ class _Builder:
         name = project.metadata.name
         as_of = self.as_of
         phase = s.lifecycle.phase
+        meaning = self.meanings.get(phase, UNKNOWN)
+        closed = meaning.stage == "closed" or s.lifecycle.state == "completed"
         phase_index = phases.index(phase) if phase in phases else -1
         cfg_phases = self.spec.lifecycle.phases if self.spec else []
         gates_required = [ph.start_gate for ph in cfg_phases[: phase_index + 1] if ph.start_gate]
@@ -340,7 +343,7 @@ class _Builder:
                 benefit_refs.add(found.ref)
 
         closed_days = None
-        if phase in CLOSING_PHASES and s.schedule.actual and s.schedule.actual.finish:
+        if meaning.stage in ("closing", "closed") and s.schedule.actual and s.schedule.actual.finish:
             closed_days = _days(s.schedule.actual.finish, as_of)
 
         documents = s.documents.model_dump(by_alias=True)
@@ -356,9 +359,18 @@ class _Builder:
             or critical > 0
         )
         return {
-            "active": s.lifecycle.state == "active" and phase != "closed",
+            "active": s.lifecycle.state == "active" and not closed,
             "phaseIndex": float(phase_index),
             "phase": phase,
+            "phaseKnown": phase in self.meanings,
+            "stage": meaning.stage or "",
+            "reached": meaning.reached(),
+            "inExecution": meaning.stage == "execution",
+            "closing": meaning.stage in ("closing", "closed"),
+            "closed": closed,
+            "needsStatusReports": meaning.status_reports,
+            "needsBaseline": meaning.baseline,
+            "tracksBenefits": meaning.benefits_tracked,
             "state": s.lifecycle.state,
             "gatesApproved": gates_approved,
             "gatesRequired": gates_required,
@@ -395,7 +407,6 @@ class _Builder:
     def groupings(self) -> None:
         """Portfolio budget roll-ups, goal contributors, program projects, team members."""
         start_month = self.spec.fiscal_year_start_month if self.spec else 1
-        phases = [ph.id for ph in self.spec.lifecycle.phases] if self.spec else []
         approved: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         contributors: dict[str, set[str]] = defaultdict(set)
         program_projects: dict[str, int] = defaultdict(int)
@@ -424,7 +435,8 @@ class _Builder:
             portfolio = resolve(ps.portfolio, "Portfolio") or (program_portfolio.get(program.path) if program else None)
             if portfolio is None:
                 continue
-            for year, amount in bac_by_fiscal_year(item.entity, phases, start_month).items():  # type: ignore[arg-type]
+            reached = self.meanings.get(ps.lifecycle.phase, UNKNOWN).reached()["planning"]
+            for year, amount in bac_by_fiscal_year(item.entity, reached, start_month).items():  # type: ignore[arg-type]
                 approved[portfolio.path][year] += amount
         for item in self.cat.of_kind("Portfolio"):
             budget = {str(b.fiscal_year): float(b.amount) for b in item.entity.spec.budget}  # type: ignore[attr-defined]

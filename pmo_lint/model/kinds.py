@@ -35,13 +35,25 @@ Severity = Literal["error", "warning", "info"]
 
 
 # -- PMOConfig --------------------------------------------------------------------------------------
+Stage = Literal["intake", "initiation", "planning", "execution", "closing", "closed"]
+"""What a phase means for governance, whatever the PMO calls it (see docs/lifecycle.md)."""
+
+
 class Phase(Record):
     id: Id
     title: ShortText | None = None
+    stage: Stage | None = None
+    """What the phase means for governance; inferred from common phase names when omitted."""
     start_gate: Id | None = None
     """Gate that must be approved before a project enters this phase."""
     required_fields: list[Annotated[str, StringConstraints(pattern=r"^/")]] = []
     """JSON pointers into the project, e.g. /spec/budget/bac."""
+    status_reports: bool | None = None
+    """Projects in this phase report status on the cadence (default: execution and closing stages)."""
+    baseline: bool | None = None
+    """Projects in this phase work to an approved baseline (default: execution and closing stages)."""
+    benefits_tracked: bool | None = None
+    """Projects in this phase record their benefits (default: planning, execution and closing stages)."""
 
 
 class Gate(Record):

@@ -104,8 +104,9 @@ BUDGET_ENVELOPE = FunctionRule(
         docs=RuleDocs(
             what="For each fiscal year in a portfolio's `budget`, the approved BAC of its projects (directly or "
             "through their program) does not exceed the amount. A project's budget counts as approved when it is "
-            "not cancelled and has an active baseline or is past its second lifecycle phase (G1 approves the "
-            "business case and budget); proposals and initiating projects are estimates and do not count. The BAC "
+            "not cancelled and has an active baseline or its phase is at or past the planning stage (the gate into "
+            "planning approves the charter and its budget); projects in intake or initiation are estimates and do "
+            "not count. The BAC "
             "(active baseline, else `budget.bac`) falls into fiscal years by its time-phased `byPeriod` budget, "
             "else evenly over the months of the approved schedule. Fiscal years start in `fiscalYearStartMonth` "
             "and are named by the calendar year they start in.",

@@ -20,13 +20,13 @@ def _qualified(ctx: RuleContext) -> Iterator[Finding]:
     if pmo is None:
         return
     courses = [c for req in pmo.spec.required_trainings if req.role == "project-manager" for c in req.courses]
-    last_phase = pmo.spec.lifecycle.phases[-1].id
     if not courses:
         return
+    facts = ctx.all_facts()
     for project, item in ctx.catalog.typed(Project):
-        s = project.spec
-        if s.lifecycle.state != "active" or s.lifecycle.phase == last_phase:
+        if not facts.of(item).get("active"):  # on hold, cancelled, completed or in a closed-stage phase
             continue
+        s = project.spec
         person = person_of(ctx, s.owner)
         if person is None:
             continue

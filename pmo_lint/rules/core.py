@@ -242,6 +242,23 @@ def _cycles(ctx: RuleContext) -> Iterator[Finding]:
                     current = target
 
 
+def _phase_meanings(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.facts.lifecycle import STAGES, meaning
+
+    pmo = ctx.catalog.config
+    if pmo is None:
+        return
+    item = ctx.catalog.of_kind("PMOConfig")[0]
+    for i, phase in enumerate(pmo.spec.lifecycle.phases):
+        if meaning(phase).stage is None:
+            yield Finding(
+                f"phase {phase.id} of the lifecycle has no stage and its name does not say one; add "
+                f"`stage: <one of {', '.join(STAGES)}>` so that the rules know what it means",
+                item,
+                ("spec", "lifecycle", "phases", i, "id"),
+            )
+
+
 _REF_EXAMPLE = _ENVELOPE + ("kind: Program\nmetadata:\n  name: digital\nspec:\n  owner: person:nobody\n")
 _REF_FIXED = _ENVELOPE + "kind: Program\nmetadata:\n  name: digital\nspec:\n  owner: person:pat-director\n"
 
@@ -325,5 +342,44 @@ CYCLES = FunctionRule(
     _cycles,
 )
 
+_LIFECYCLE = (
+    _ENVELOPE + "kind: PMOConfig\nmetadata: {name: pmo}\nspec:\n  organization: Example Corp\n"
+    "  pmoTypes: [governance, strategic, tactical, operational, transformational]\n  currency: EUR\n"
+    "  projectTypes: [it-delivery, business-change]\n  lifecycle:\n    phases:\n"
+    "      - {id: proposed}\n      - {id: initiating, startGate: G0}\n      - {id: planning, startGate: G1}\n"
+    "      - {id: executing, startGate: G2}\n      - {id: closing}\n"
+)
+_LIFECYCLE_TAIL = (
+    "    gates:\n      - {id: G0, title: Intake, approverRoles: [pmo-director]}\n"
+    "      - {id: G1, title: Charter, approverRoles: [pmo-director]}\n"
+    "      - {id: G2, title: Baseline, approverRoles: [pmo-director]}\n"
+    "      - {id: G3, title: Closure, approverRoles: [pmo-director]}\n"
+    "  scales:\n    probability: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
+    "    impact: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
+    "  riskMatrix: {escalationScore: 6}\n"
+)
+PHASE_MEANING = FunctionRule(
+    RuleMeta(
+        id="lifecycle-stage-unknown",
+        code="PMO013",
+        title="Every lifecycle phase says what it means for governance",
+        severity=Severity.ERROR,
+        pack="core",
+        kinds=("PMOConfig",),
+        standard="Lifecycle and stage gates",
+        docs=RuleDocs(
+            what="Each phase of `lifecycle.phases` in `pmo.yaml` has a `stage` (intake, initiation, planning, "
+            "execution, closing or closed), stated or understood from a common phase name (`proposed`, "
+            "`initiating`, `delivery-stage-2`, `closure`, …; see the lifecycle guide for the list).",
+            why="The rules read what a phase means, never where it stands in the list: whether its projects "
+            "report status, work to a baseline or track benefits. A phase whose meaning is unknown would be "
+            "checked by no such rule, and the check would stay green where it should not.",
+            example=_LIFECYCLE + "      - {id: gamma, startGate: G3}\n" + _LIFECYCLE_TAIL,
+            use_instead=_LIFECYCLE + "      - {id: gamma, stage: closed, startGate: G3}\n" + _LIFECYCLE_TAIL,
+        ),
+    ),
+    _phase_meanings,
+)
+
 LOAD_RULES: tuple[RuleMeta, ...] = (SYNTAX, INVALID_FILE, LIMIT, SCHEMA, SUSPICIOUS_UNICODE, YAML11)
-CORE_RULES: tuple[FunctionRule, ...] = (PATH_IDENTITY, UNIQUE_NAMES, REFERENCES, CYCLES)
+CORE_RULES: tuple[FunctionRule, ...] = (PATH_IDENTITY, UNIQUE_NAMES, REFERENCES, CYCLES, PHASE_MEANING)
