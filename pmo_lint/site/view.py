@@ -84,7 +84,11 @@ INDICATOR_TEXT: tuple[tuple[str, str, str], ...] = (
         "variance threshold, or CPI below its amber threshold",
     ),
     ("not_aligned", "Not aligned to a goal", "no alignment to an active strategic goal"),
-    ("stale_status", "Stale status", "no status report, or the latest is older than the status cadence"),
+    (
+        "stale_status",
+        "Stale status",
+        "in a phase that reports status, no status report or the latest is older than the status cadence",
+    ),
     ("no_template", "No standard process", "not started from a portfolio template (spec.template unset)"),
     ("not_trackable", "Not trackable", "neither a status report nor a milestone"),
 )
@@ -98,6 +102,7 @@ class ProjectView:
     phase: str
     state: str
     active: bool
+    closed: bool
     currency: str
     portfolio: str
     program: str
@@ -290,7 +295,8 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
             behind_schedule=behind,
             over_budget=over,
             not_aligned=not f.get("alignedGoals"),
-            stale_status=age is None or age > cadence,
+            # only phases that report status can be late with it (intake and planning owe no report)
+            stale_status=bool(f.get("needsStatusReports")) and (age is None or age > cadence),
             no_template=ps.template is None,
             not_trackable=not reports and not ps.milestones,
         )
@@ -319,6 +325,7 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
             phase=ps.lifecycle.phase,
             state=ps.lifecycle.state,
             active=bool(f.get("active")),
+            closed=bool(f.get("closed")),
             currency=ps.currency or (spec.currency if spec else ""),
             portfolio=(ps.portfolio or "").split(":")[-1],
             program=(ps.program or "").split(":")[-1],

@@ -39,7 +39,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     )
     groups: dict[str, list[ProjectView]] = defaultdict(list)
     for p in v.projects:
-        if p.active or p.phase != "closed":
+        if p.active or not p.closed:
             groups[p.portfolio].append(p)
     for portfolio in sorted(groups):
         rows = [_row(p) for p in groups[portfolio]]
