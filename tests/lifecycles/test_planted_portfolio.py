@@ -81,7 +81,11 @@ def planted() -> dict[str, str]:
     files.update(_report("no-baseline", "2025-06-27") | _docs("no-baseline"))
     # 4. planning, and no benefit recorded
     files["projects/planning-no-benefit/project.yaml"] = _project(
-        "planning-no-benefit", ("  benefits: [b-001]\n", ""), *PLANNING, ("  activeBaseline: B2\n", ""), *[(line, "") for line in _baselines()]
+        "planning-no-benefit",
+        ("  benefits: [b-001]\n", ""),
+        *PLANNING,
+        ("  activeBaseline: B2\n", ""),
+        *[(line, "") for line in _baselines()],
     )
     files.update(_docs("planning-no-benefit"))
     # 5. planning with a 2,000,000 budget approved for 2025: the portfolio's 2025 envelope is exceeded
