@@ -123,6 +123,7 @@ _PHRASES: dict[tuple[str, ...], str] = {
     ("starting", "up"): "intake",
     ("start", "up"): "intake",
     ("business", "case"): "planning",
+    ("wrap", "up"): "closing",
     ("post", "launch"): "closing",
     ("post", "implementation"): "closing",
     ("benefits", "realisation"): "closed",
