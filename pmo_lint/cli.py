@@ -283,6 +283,31 @@ def schema_export(out_dir: Path, check_only: bool) -> int:
     return EXIT_OK
 
 
+@schema.command("docs")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("docs/model-reference.md"), show_default=True)
+@click.option("--check", "check_only", is_flag=True, help="Only compare; exit 1 when the page differs.")
+@traceback_option
+@handle_errors
+def schema_docs(out: Path, check_only: bool) -> int:
+    """Write the data-model reference (every kind and field, and the rules that read it) from the models."""
+    from pmo_lint.rules.reads import model_reference
+
+    page, _ = model_reference()
+    current = out.read_text(encoding="utf-8") if out.is_file() else None
+    if check_only:
+        if current != page:
+            click.echo(f"{out}: out of date; run `pmo-lint schema docs`", err=True)
+            return EXIT_FINDINGS
+        return EXIT_OK
+    if current == page:
+        click.echo(f"{out}: current")
+        return EXIT_OK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {out}")
+    return EXIT_OK
+
+
 @cli.command("rules")
 @click.option(
     "--pack", help="Only rules of this pack (core, governance, strategic, tactical, operational, transformational)."

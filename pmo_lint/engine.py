@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,12 +23,12 @@ from pmo_lint.errors import UsageError
 from pmo_lint.facts import Facts, compute_facts
 from pmo_lint.facts.portfolio import fill_maturity
 from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
-from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes
+from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes, plain_number
 from pmo_lint.model.catalog import Catalog, LoadedEntity, ref_from_path
 from pmo_lint.options import RunOptions as RunOptions  # defined apart (a cached run needs no models); re-exported
 from pmo_lint.rules.base import Finding, Rule, RuleContext, RuleMeta
 from pmo_lint.rules.core import LOAD_RULES, SCHEMA
-from pmo_lint.rules.policy import POLICY_ERROR, PolicySet, evaluate, load_policies
+from pmo_lint.rules.policy import POLICY_ERROR, PolicyRule, PolicySet, evaluate, load_policies
 from pmo_lint.rules.policy_memo import PolicyMemo
 from pmo_lint.rules.registry import all_metas, builtin_rules
 from pmo_lint.rules.suppress import BAD_SUPPRESSION, Directive, apply_inline, apply_waivers, scan_directives
@@ -68,13 +69,14 @@ def process_bytes(rel: str, raw: bytes, limits: Limits) -> FileOutcome:
     if isinstance(doc, LoadProblem):
         return FileOutcome(rel, None, (_diag(_LOAD_META[doc.rule], doc.message, rel, doc.line, doc.col),), directives)
     diags: list[Diagnostic] = []
+    entity, problems = validate(doc.data)
+    rejected = {problem.data_path for problem in problems}
     for note in doc.notes:
         meta = _LOAD_META[note.rule]
         message = note.message
-        if note.rule == "yaml11-ambiguity":
-            message = f"plain {note.message!r} is read differently by YAML 1.1 tools; quote it to say what you mean"
+        if note.readings is not None:
+            message = _yaml11_message(note.message, *note.readings, rejected=note.data_path in rejected)
         diags.append(_diag(meta, message, rel, note.line, note.col, data_path=note.data_path))
-    entity, problems = validate(doc.data)
     entity_ref = _raw_ref(doc.data)
     for problem in problems:
         line, col = doc.locate(problem.data_path, key=problem.at_key)
@@ -83,6 +85,40 @@ def process_bytes(rel: str, raw: bytes, limits: Limits) -> FileOutcome:
     if loaded is not None:
         diags = [d.replace(entity=loaded.ref) for d in diags]
     return FileOutcome(rel, loaded, tuple(diags), directives)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty"
+    if isinstance(value, (int, float)):
+        return f"the number {value:,}"
+    return f'the text "{value}"'
+
+
+def _yaml11_message(text: str, core: object, other: object, is_key: bool, *, rejected: bool) -> str:
+    """Say how both readers read ``text``, and how to write it so that they agree.
+
+    Quoting is the fix only where the text is meant; a number in a field that takes one is written
+    in a form both readers share instead, as quoting it would make it text (a schema error).
+    """
+    said = f"plain {text} is read as {_shown(core)} by pmo-lint but as {_shown(other)} by YAML 1.1 tools"
+    quote = f'quote it ("{text}") so every tool reads the text'
+    if is_key or (isinstance(core, str) and not rejected):
+        return f"{said}; {quote}"
+    if isinstance(core, str):  # the field does not take this text: quoting changes nothing
+        wanted = plain_number(other) if isinstance(other, (int, float)) and not isinstance(other, bool) else None
+        if isinstance(other, bool):
+            wanted = "true" if other else "false"
+        if wanted is not None:
+            return f"{said}; if you mean {_shown(other)}, write {wanted}"
+        return f"{said}; write the value the field takes"
+    if isinstance(core, (int, float)) and not isinstance(core, bool) and not rejected:
+        written = plain_number(core)
+        if written is not None:
+            return f"{said}; write {written} so every tool reads {_shown(core)} (quoted, it would be text)"
+    return f"{said}; {quote}"
 
 
 def _raw_ref(data: dict[str, object]) -> str:
@@ -342,6 +378,9 @@ def _run_uncollected(opts: RunOptions) -> Result:
         for key, label in pmo.spec.severity.items():
             severity.setdefault(key, Severity.parse(label))
     enabled = [m for m in metas if is_enabled(m, config, opts, enabled_packs)]
+    if opts.extra.get("waived_rules"):
+        # PR mode's base run: an unused waiver is only found again if the rule it names runs too
+        enabled.extend(m for m in _waived_rules(catalog, metas) if m not in enabled)
     enabled_codes = {m.code for m in enabled}
 
     diags: list[Diagnostic] = []
@@ -372,7 +411,12 @@ def _run_uncollected(opts: RunOptions) -> Result:
 
     by_code = {m.code: m for m in metas}
     diags = [d for d in diags if not _ignored_for_path(by_code[d.code], d.path, config)]
-    diags = [d for d in diags if d.rule in _LOAD_META or not _in_invalid_project(d.entity, invalid)]
+    # findings that need the data of a project whose file is invalid are held back (a cascade); the rest stay
+    bound = _project_bound(rules, policies.rules)
+    held = [d for d in diags if d.code in bound and d.rule not in _LOAD_META and _in_invalid_project(d.entity, invalid)]
+    if held:
+        dropped = {id(d) for d in held}
+        diags = [d for d in diags if id(d) not in dropped]
     # inline comments need lines: locate first the findings of files that have directives
     directives = {o.rel: o.directives for o in outcomes if o.directives}
     if directives:
@@ -402,8 +446,26 @@ def _run_uncollected(opts: RunOptions) -> Result:
         files_checked=files_checked,
         diagnostics=tuple(sort_diagnostics(diags)),
         suppressed=tuple(sort_diagnostics(suppressed)),
-        extra={"fail_on": opts.fail_on or config.fail_on, "rules": metas, "config": config.source},
+        extra={
+            "fail_on": opts.fail_on or config.fail_on,
+            "rules": metas,
+            "config": config.source,
+            **_held_back(held, targets),
+        },
     )
+
+
+def _waived_rules(catalog: Catalog, metas: Sequence[RuleMeta]) -> list[RuleMeta]:
+    """The rules the portfolio's waivers name, by code or id (as apply_waivers finds them)."""
+    by_code = {m.code: m for m in metas}
+    by_id = {m.id: m for m in metas}
+    out: list[RuleMeta] = []
+    for item in catalog.of_kind("Waiver"):
+        check = str(item.entity.spec.check).strip()  # type: ignore[attr-defined]
+        meta = by_code.get(check.upper()) or by_id.get(check.lower())
+        if meta is not None and meta not in out:
+            out.append(meta)
+    return out
 
 
 def _policy_memo(opts: RunOptions, root: Path) -> PolicyMemo | None:
@@ -422,6 +484,48 @@ def _in_invalid_project(entity: str, invalid: set[str]) -> bool:
     _kind, _, rest = entity.partition(":")
     namespace, sep, _name = rest.partition("/")
     return bool(sep) and f"project:{namespace}" in invalid
+
+
+# facts of a project's records that are read from the project itself (facts/portfolio.py): with the
+# project's file invalid they are defaults (no baselines, not active, no sponsor), not the project's values
+_FROM_PROJECT = frozenset(
+    {
+        "approvalRows",
+        "approverRelations",
+        "baselineExists",
+        "decider",
+        "decisions",
+        "projectActive",
+        "requiredRoles",
+        "unmetApprovalRows",
+        "unmetApprovals",
+    }
+)
+
+
+def _project_bound(rules: Sequence[Rule], policies: Sequence[PolicyRule]) -> set[str]:
+    """Codes of the rules whose findings on a record may depend on its project's data.
+
+    Core rules read the record and the registers (references, names, paths); a policy depends on the
+    project when it reads one of the facts above (or all facts); any other Python rule may read the
+    project, so it is counted as depending on it.
+    """
+    bound = {r.meta.code for r in rules if r.meta.pack != "core"}
+    for policy in policies:
+        shown = set(re.findall(r"facts\.(\w+)", policy.message))  # the message may name more than the checks read
+        keys = policy.reads.get("facts", frozenset()) if "facts" in policy.roots else frozenset()
+        if keys is None or (keys | shown) & _FROM_PROJECT:
+            bound.add(policy.meta.code)
+    return bound
+
+
+def _held_back(held: Sequence[Diagnostic], targets: list[str] | None) -> dict[str, object]:
+    """``held_back`` for Result.extra: how many findings wait for an invalid project file, and which."""
+    shown = [d for d in held if _in_targets(d.path, targets)]
+    if not shown:
+        return {}
+    projects = sorted({d.entity.partition(":")[2].partition("/")[0] for d in shown})
+    return {"held_back": {"count": len(shown), "projects": projects}}
 
 
 def _files_of_run(opts: RunOptions, root: Path, sources: list[SourceFile]) -> frozenset[str]:

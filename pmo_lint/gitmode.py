@@ -228,7 +228,14 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
                 opts,
                 select=tuple(fired),
                 extend_select=(),
-                extra={**shared, "load": base_rev.loader(), "files": base_rev.files, "locate": False},
+                extra={
+                    **shared,
+                    "load": base_rev.loader(),
+                    "files": base_rev.files,
+                    "locate": False,
+                    # an unused waiver (GOV051) at head is "existing" only if the base runs the rule it names
+                    "waived_rules": "GOV051" in fired,
+                },
             )
         )
         known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}

@@ -23,6 +23,7 @@ spec:
         requiredFields: [/spec/requester]
       - id: initiating
         startGate: G0
+        dropRequiredFields: [/spec/requester]  # required fields carry forward; this one stops at intake
       - id: planning
         startGate: G1
       - id: executing

@@ -13,6 +13,13 @@ from pmo_lint.cli import EXIT_OK, handle_errors, traceback_option
 
 PMO_TYPES = ("strategic", "tactical", "operational", "transformational", "governance")
 DEFAULT_PMO_TYPES = ("governance", "tactical")
+# `--lifecycle`: the pmo.yaml template of each well-known lifecycle, with what it is in a few words
+LIFECYCLES: dict[str, tuple[str, str]] = {
+    "simple": ("pmo.yaml", "initiation, planning, execution, closure"),
+    "prince2": ("pmo-prince2.yaml", "PRINCE2: starting up, initiation stage, delivery stages, closing"),
+    "stage-gate": ("pmo-stage-gate.yaml", "stage-gate: discovery to launch through Gates 1-5"),
+}
+DEFAULT_LIFECYCLE = "simple"
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class InitOptions:
     currency: str | None
     lead: str | None
     force: bool
+    lifecycle: str | None = None
 
 
 def _split(values: tuple[str, ...] | str) -> tuple[str, ...]:
@@ -35,8 +43,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:63].strip("-")
 
 
-def _ask(opts: InitOptions) -> tuple[str, tuple[str, ...], str, str]:
-    """Organisation, PMO types, currency and lead: from options, prompts, or defaults with --yes."""
+@dataclass(frozen=True)
+class Answers:
+    org: str
+    types: tuple[str, ...]
+    currency: str
+    lead: str
+    lifecycle: str = DEFAULT_LIFECYCLE
+
+
+def _ask(opts: InitOptions) -> Answers:
+    """Organisation, PMO types, lifecycle, currency and lead: from options, prompts, or defaults with --yes."""
     from pmo_lint.errors import UsageError
 
     default_org = opts.directory.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Our"
@@ -50,6 +67,17 @@ def _ask(opts: InitOptions) -> tuple[str, tuple[str, ...], str, str]:
     unknown = [t for t in types if t not in PMO_TYPES]
     if unknown or not types:
         raise UsageError(f"unknown PMO type {', '.join(unknown) or '(none)'}; choose from {', '.join(PMO_TYPES)}")
+    lifecycle = opts.lifecycle
+    if lifecycle is None:
+        lifecycle = DEFAULT_LIFECYCLE
+        if not opts.yes:
+            click.echo("Project lifecycles: " + "; ".join(f"{k} ({v[1]})" for k, v in LIFECYCLES.items()))
+            lifecycle = click.prompt(
+                "Lifecycle", default=DEFAULT_LIFECYCLE, type=click.Choice(tuple(LIFECYCLES), case_sensitive=False)
+            )
+    lifecycle = lifecycle.strip().lower()
+    if lifecycle not in LIFECYCLES:
+        raise UsageError(f"unknown lifecycle {lifecycle!r}; choose from {', '.join(LIFECYCLES)}")
     currency = opts.currency or ("EUR" if opts.yes else click.prompt("Currency (ISO 4217)", default="EUR"))
     currency = currency.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
@@ -57,10 +85,10 @@ def _ask(opts: InitOptions) -> tuple[str, tuple[str, ...], str, str]:
     lead = opts.lead or ("PMO lead" if opts.yes else click.prompt("Name of the PMO lead", default="PMO lead"))
     if not _slug(lead):
         raise UsageError(f"{lead!r} gives no usable person name; use letters or digits")
-    return org.strip(), tuple(dict.fromkeys(types)), currency, lead.strip()
+    return Answers(org.strip(), tuple(dict.fromkeys(types)), currency, lead.strip(), lifecycle)
 
 
-def planned_files(org: str, types: tuple[str, ...], currency: str, lead: str) -> dict[str, bytes]:
+def planned_files(answers: Answers) -> dict[str, bytes]:
     """Every file ``init`` writes, by path relative to the portfolio root."""
     from pmo_lint import __version__, scaffold
     from pmo_lint.commands.new import yaml_text
@@ -69,6 +97,7 @@ def planned_files(org: str, types: tuple[str, ...], currency: str, lead: str) ->
     from pmo_lint.loader.yamlio import Limits
     from pmo_lint.resources import schemas_dir
 
+    org, types, currency, lead = answers.org, answers.types, answers.currency, answers.lead
     values = {
         "org": yaml_text(org),
         "pmo_title": yaml_text(f"{org} PMO"),
@@ -90,7 +119,7 @@ def planned_files(org: str, types: tuple[str, ...], currency: str, lead: str) ->
         if problems:  # an answer that makes the file invalid (the templates themselves are tested)
             raise UsageError(f"the answers give an invalid {rel}: {problems[0].message}")
 
-    entity("pmo.yaml", "pmo.yaml", "PMOConfig", {})
+    entity(LIFECYCLES[answers.lifecycle][0], "pmo.yaml", "PMOConfig", {})
     lead_name = _slug(lead)
     entity(
         "person.yaml",
@@ -137,9 +166,9 @@ def execute(opts: InitOptions) -> int:
     directory = opts.directory
     if directory.exists() and not directory.is_dir():
         raise UsageError("is not a folder", path=str(directory))
-    org, types, currency, lead = _ask(opts)
+    answers = _ask(opts)
     created = skipped = 0
-    for rel, data in planned_files(org, types, currency, lead).items():
+    for rel, data in planned_files(answers).items():
         target = directory / rel
         exists = target.exists() or target.is_symlink()
         if exists and (not opts.force or not target.is_file() or target.is_symlink()):
@@ -172,6 +201,13 @@ def execute(opts: InitOptions) -> int:
 @click.option("--name", "org", help="Organisation name.")
 @click.option("--currency", help="ISO 4217 currency of budgets (default: EUR).")
 @click.option("--lead", help="Name of the PMO lead, the first person of the portfolio (default: PMO lead).")
+@click.option(
+    "--lifecycle",
+    type=click.Choice(tuple(LIFECYCLES), case_sensitive=False),
+    help="Project lifecycle of pmo.yaml: "
+    + "; ".join(f"{k} ({v[1]})" for k, v in LIFECYCLES.items())
+    + f". Default: {DEFAULT_LIFECYCLE}.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that exist (default: keep them and report).")
 @traceback_option
 @handle_errors
@@ -183,9 +219,10 @@ def command(
     currency: str | None,
     lead: str | None,
     force: bool,
+    lifecycle: str | None,
 ) -> int:
     """Turn DIRECTORY (default: here) into a portfolio: pmo.yaml, config, CI, pre-commit, site, templates.
 
     Existing files are never overwritten unless --force is given; each is reported and skipped.
     """
-    return execute(InitOptions(directory, yes, _split(pmo_types), org, currency, lead, force))
+    return execute(InitOptions(directory, yes, _split(pmo_types), org, currency, lead, force, lifecycle))

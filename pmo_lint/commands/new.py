@@ -15,6 +15,7 @@ from pmo_lint.scaffold import ENTITY_KINDS
 
 if TYPE_CHECKING:
     from pmo_lint.model.catalog import Catalog
+    from pmo_lint.model.kinds import PMOConfig
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/-]*[A-Za-z0-9.)]\Z|[A-Za-z]\Z")
@@ -47,9 +48,24 @@ def yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# short names that read as acronyms; besides these, a 2-4 letter word without a vowel is one (crm, wms)
+ACRONYMS = frozenset(
+    {"ai", "api", "bi", "cio", "crm", "dms", "edi", "erp", "esg", "gdpr", "hr", "iam", "iot", "it", "kpi", "ml", "mes",
+     "ocr", "pmo", "qa", "rpa", "sap", "sla", "sso", "ui", "ux", "vpn", "wms"}
+)  # fmt: skip
+_VOWELS = frozenset("aeiouy")
+
+
+def _is_acronym(word: str) -> bool:
+    return word in ACRONYMS or (2 <= len(word) <= 4 and word.isalpha() and not _VOWELS & set(word))
+
+
 def title_of(name: str) -> str:
-    words = name.replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
+    """``wms-replacement`` -> ``WMS replacement``: sentence case, acronyms in capitals."""
+    words = [w.upper() if _is_acronym(w) else w for w in name.split("-") if w]
+    if words and not words[0].isupper():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
 
 
 def _pick_person(catalog: Catalog, role: str, explicit: str | None) -> str:
@@ -82,6 +98,66 @@ def _pick_project(catalog: Catalog, explicit: str | None) -> str:
     if not names:
         raise UsageError("the portfolio has no project yet; create one with `pmo-lint new project NAME`")
     raise UsageError(f"which project? pass --project (one of: {', '.join(names)})")
+
+
+def _pick_sponsor(catalog: Catalog, owner: str) -> str | None:
+    """Someone other than the project manager, preferring the roles that sponsor projects; None if nobody."""
+    people = sorted(catalog.of_kind("Person"), key=lambda p: p.entity.metadata.name)
+    others = [p for p in people if p.entity.metadata.name != owner]
+    for role in ("sponsor", "pmo-director"):
+        for person in others:
+            if role in getattr(getattr(person.entity, "spec", None), "roles", ()):
+                return person.entity.metadata.name
+    return others[0].entity.metadata.name if others else None
+
+
+def project_plan(pmo: PMOConfig, start: dt.date, end: dt.date) -> tuple[str, str, list[str]]:
+    """The milestones (one per gate of the lifecycle, spread over the requested schedule), a commented
+    baseline for the gate that approves the plan, and what is left for the user to fill in."""
+    from pmo_lint.facts.lifecycle import meaning
+
+    gates = list(pmo.spec.lifecycle.gates)
+    span = max((end - start).days, len(gates) or 1)
+    lines: list[str] = []
+    for i, gate in enumerate(gates):
+        when = start + dt.timedelta(days=span * (i + 1) // len(gates))
+        lines += [
+            f"    - id: {gate.id.lower()}",
+            f"      title: {yaml_text(gate.title)}",
+            "      key: true",
+            f"      forecastDate: {when.isoformat()}",
+        ]
+        if i:
+            lines.append(f"      dependsOn: [{gates[i - 1].id.lower()}]")
+    milestones = "".join("\n" + line for line in lines) if lines else "[]"
+    # the baseline is approved by the gate that opens execution (the phase that requires it)
+    gate_id = next(
+        (
+            p.start_gate
+            for p in pmo.spec.lifecycle.phases
+            if p.start_gate and ("/spec/activeBaseline" in p.required_fields or meaning(p).stage == "execution")
+        ),
+        None,
+    )
+    by = f"gate:{gate_id}" if gate_id else "gate:GATE"
+    baseline = "\n".join(
+        [  # the template has `  # ${baseline}`: the first line's comment mark is there already
+            f"when {'gate ' + gate_id if gate_id else 'the plan'} is approved, record the baseline and uncomment:",
+            "  # baselines:",
+            "  #   - id: b1",
+            f"  #     date: {start.isoformat()}",
+            f"  #     approvedBy: {by}",
+            f"  #     schedule: {{start: {start.isoformat()}, finish: {end.isoformat()}}}",
+            "  #     budget: {bac: 0}",
+            "  # activeBaseline: b1",
+        ]
+    )
+    todo = [
+        f"set spec.budget.bac to the estimate (in {pmo.spec.currency}); it is 0 for now",
+        "adjust the milestone dates to the plan",
+        f"record the baseline when {'gate ' + gate_id if gate_id else 'the plan'} approves it (commented in the file)",
+    ]
+    return milestones, baseline, todo
 
 
 def _middle(levels: list[object]) -> str:
@@ -147,18 +223,36 @@ def execute(opts: NewOptions) -> int:
         _pick_person(catalog, "", name)  # an allocation is named by the person it books
     if opts.kind == "waiver" and not (opts.check and opts.target):
         raise UsageError("a waiver names what it waives: pass --check RULE and --target REFERENCE")
+    todo: list[str] = []
     if opts.kind != "person":
         values["owner"] = _pick_person(catalog, "project-manager", opts.owner)
-        values["sponsor"] = _pick_person(catalog, "pmo-director", opts.owner)
+        sponsor = _pick_sponsor(catalog, values["owner"])
+        values["sponsor"] = sponsor or values["owner"]
+        if sponsor is None and opts.kind == "project":
+            todo.append(
+                f"name a sponsor other than the project manager {values['owner']}: add one with "
+                "`pmo-lint new person NAME --role pmo-director` and set spec.sponsor"
+            )
+    if opts.kind == "project":
+        values["milestones"], values["baseline"], plan_todo = project_plan(pmo, date, date + dt.timedelta(days=180))
+        todo += plan_todo
 
     rel = layout.format(name=name, project=values["project"], year=values["year"])
     target = root / rel
     if target.exists():
         raise UsageError(f"{rel} already exists; pick another name or edit that file", path=str(root))
     custom = root / "templates" / f"{opts.kind}.yaml"
-    source = custom if custom.is_file() else scaffold.TEMPLATES_DIR / f"{opts.kind}.yaml"
+    source = scaffold.TEMPLATES_DIR / f"{opts.kind}.yaml"
+    if custom.is_file():
+        # a portfolio template without any ${placeholder} is an example to copy by hand (the site's
+        # gallery shows it); filling it would give a file named after the example: use the built-in one
+        if re.search(r"\$\{[a-z_]+\}", custom.read_text(encoding="utf-8", errors="replace")):
+            source = custom
+        else:
+            todo.append(f"templates/{opts.kind}.yaml has no ${{name}} placeholder, so the built-in template was used")
     values["schema"] = scaffold.schema_ref(root, target, kind_name)
     text = scaffold.fill(source.read_text(encoding="utf-8"), values, source=str(source))
+    text = re.sub(r"[ \t]+\n", "\n", text)  # a block filled in after `key: ` leaves a trailing space
     text = scaffold.with_modeline(text, values["schema"])
 
     outcome = process_bytes(rel, text.encode("utf-8"), config.limits)
@@ -169,9 +263,23 @@ def execute(opts: NewOptions) -> int:
             "fix the template",
             path=str(source),
         )
+    if opts.kind == "project" and outcome.loaded is not None:
+        todo += _fields_still_required(pmo, outcome.loaded.entity, outcome.loaded.data)
     write_new(target, text)
     click.echo(f"created {rel}")
+    if todo:
+        click.echo("still to do:\n" + "\n".join(f"  - {line}" for line in todo))
     return EXIT_OK
+
+
+def _fields_still_required(pmo: PMOConfig, project: object, data: object) -> list[str]:
+    """What the project's phase requires (pmo.yaml requiredFields) that the new file cannot know, such as scores."""
+    from pmo_lint.facts.lifecycle import required_fields
+    from pmo_lint.facts.portfolio import pointer_present
+
+    lifecycle = project.spec.lifecycle  # type: ignore[attr-defined]
+    missing = [p for p in required_fields(pmo.spec.lifecycle.phases, lifecycle) if not pointer_present(data, p)]
+    return [f"fill in {p[1:].replace('/', '.')}: phase {lifecycle.phase} requires it" for p in missing]
 
 
 def write_new(target: Path, text: str) -> None:
@@ -184,7 +292,7 @@ def write_new(target: Path, text: str) -> None:
 @click.command("new")
 @click.argument("kind", type=click.Choice(sorted(ENTITY_KINDS)))
 @click.argument("name", required=False)
-@click.option("--project", help="Project of a risk, change request, status report, benefit or allocation.")
+@click.option("--project", help="Project of a risk, issue, change request, status report, benefit or allocation.")
 @click.option(
     "--date",
     "date_text",

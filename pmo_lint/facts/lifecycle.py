@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pmo_lint.model.kinds import Phase
+    from pmo_lint.model.kinds import Phase, ProjectLifecycle
 
 STAGES: tuple[str, ...] = ("intake", "initiation", "planning", "execution", "closing", "closed")
 _ORDER = {s: i for i, s in enumerate(STAGES)}
@@ -188,3 +188,101 @@ def meanings(phases: Sequence[Phase]) -> dict[str, PhaseMeaning]:
 
 
 UNKNOWN = PhaseMeaning(id="", stage=None, inferred=False, status_reports=False, baseline=False, benefits_tracked=False)
+
+
+# -- a project's own plan of the lifecycle (tailoring) ------------------------------------------------
+def gate_label(gate: str, pass_: int | None) -> str:
+    """How a gate reads in facts and messages: ``SB``, or ``SB (pass 2)`` for a repeatable phase's second pass."""
+    return gate if not pass_ or pass_ == 1 else f"{gate} (pass {pass_})"
+
+
+def approved_gates(project: ProjectLifecycle) -> list[str]:
+    """Labels of the project's approved gate decisions, in the order written."""
+    out: list[str] = []
+    for g in project.gates:
+        label = gate_label(g.gate, g.pass_)
+        if g.decision == "approved" and label not in out:
+            out.append(label)
+    return out
+
+
+@dataclass(frozen=True)
+class Step:
+    """One pass through one phase in the project's plan."""
+
+    phase: Phase
+    pass_: int
+
+    @property
+    def gate(self) -> str | None:
+        return gate_label(self.phase.start_gate, self.pass_) if self.phase.start_gate else None
+
+
+def planned_steps(phases: Sequence[Phase], project: ProjectLifecycle) -> list[Step]:
+    """Every pass through every phase the project's plan keeps, in lifecycle order.
+
+    A skipped phase is left out only when the lifecycle allows it (``optional``): skipping a phase that
+    is not optional keeps it in the plan, so its gate stays due (PMO-approved tailoring cannot waive a
+    mandatory gate). A repeatable phase appears once per planned pass; the phase the project is in now
+    appears at least up to its current pass.
+    """
+    tailoring = project.tailoring
+    skip = {p for p in (tailoring.skip if tailoring else ()) if p != project.phase}
+    passes = dict(tailoring.passes) if tailoring else {}
+    steps: list[Step] = []
+    for ph in phases:
+        if ph.id in skip and ph.optional:
+            continue
+        n = passes.get(ph.id, 1) if ph.repeatable else 1
+        if ph.id == project.phase and ph.repeatable:
+            n = max(n, project.pass_ or 1)
+        steps.extend(Step(ph, k) for k in range(1, n + 1))
+    return steps
+
+
+def steps_until(phases: Sequence[Phase], project: ProjectLifecycle) -> list[Step]:
+    """The planned steps up to and including where the project is now ([] when its phase is unknown)."""
+    here = (project.phase, project.pass_ or 1)
+    steps = planned_steps(phases, project)
+    for i, step in enumerate(steps):
+        if (step.phase.id, step.pass_) == here:
+            return steps[: i + 1]
+    return []
+
+
+def required_gates(phases: Sequence[Phase], project: ProjectLifecycle) -> list[str]:
+    """Start gates of every step the project has entered under its plan (labels, in order)."""
+    return [s.gate for s in steps_until(phases, project) if s.gate]
+
+
+def required_fields(phases: Sequence[Phase], project: ProjectLifecycle) -> list[str]:
+    """JSON pointers required now: each phase's ``requiredFields`` from that phase on, less those a later
+    phase of the plan drops (``dropRequiredFields``)."""
+    out: list[str] = []
+    for step in steps_until(phases, project):
+        if step.pass_ > 1:
+            continue
+        out = [p for p in out if p not in step.phase.drop_required_fields]
+        out.extend(p for p in step.phase.required_fields if p not in out)
+    return out
+
+
+def gates_entered(phases: Sequence[Phase], before: ProjectLifecycle, after: ProjectLifecycle) -> list[Step] | None:
+    """The steps a project entered between two versions of its file (under the newer plan), or None when it
+    did not move forward."""
+    steps = planned_steps(phases, after)
+    keys = [(s.phase.id, s.pass_) for s in steps]
+    old, new = (before.phase, before.pass_ or 1), (after.phase, after.pass_ or 1)
+    if new not in keys:
+        return None
+    if old not in keys:
+        # the old position is not in the new plan (a phase since skipped): count from the last step before it
+        order = [ph.id for ph in phases]
+        if before.phase not in order:
+            return None
+        earlier = [i for i, k in enumerate(keys) if order.index(k[0]) < order.index(before.phase)]
+        start = earlier[-1] if earlier else -1
+    else:
+        start = keys.index(old)
+    end = keys.index(new)
+    return steps[start + 1 : end + 1] if end > start else None

@@ -16,9 +16,18 @@ from typing import TYPE_CHECKING, Any
 from pmo_lint.facts.allocation import Interval, monthly_peak_load, over_allocated, percent_of_capacity
 from pmo_lint.facts.budget import bac_by_fiscal_year
 from pmo_lint.facts.evm import compute_evm
-from pmo_lint.facts.lifecycle import UNKNOWN, PhaseMeaning, meanings
+from pmo_lint.facts.leaver import leaving
+from pmo_lint.facts.lifecycle import (
+    UNKNOWN,
+    PhaseMeaning,
+    approved_gates,
+    meanings,
+    required_fields,
+    required_gates,
+)
 from pmo_lint.facts.priority import ranks, weighted_score, wsjf_score
 from pmo_lint.facts.risk import is_escalated, risk_rank, risk_score
+from pmo_lint.model.refs import parse_ref
 
 if TYPE_CHECKING:
     from pmo_lint.model.catalog import Catalog, LoadedEntity
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
 
 DIMENSIONS = ("overall", "schedule", "cost", "resources", "scope")
 OPEN_RISK_STATES = frozenset({"open", "monitoring"})
+OPEN_ISSUE_STATES = frozenset({"open", "in-progress"})
 DOCUMENT_KEYS = ("charter", "businessCase", "closureReport", "lessonsLearned")
 
 
@@ -133,42 +143,156 @@ class _Builder:
         return latest
 
     def change_requests(self, bac_by_project: dict[str, float | None]) -> None:
+        from pmo_lint.facts.approval import cr_rows, describe_rows, related_people, relations_of, unmet_rows
+
         rules = self.spec.approval_matrix if self.spec else []
+        currency = self.spec.currency if self.spec else None
+        titles = {r.id: r.title for r in self.spec.governance_roles} if self.spec else {}
         for item in self.cat.of_kind("ChangeRequest"):
             cr: ChangeRequest = item.entity  # type: ignore[assignment]
             s = cr.spec
             ns = cr.metadata.namespace or ""
             project = self.cat.lookup(ns, kinds=("Project",)) if ns else None
             baselines = {b.id for b in project.entity.spec.baselines} if project else set()  # type: ignore[attr-defined]
-            bac = bac_by_project.get(ns)
+            own_currency = project.entity.spec.currency if project else None  # type: ignore[attr-defined]
+            rows = cr_rows(rules, s, bac_by_project.get(ns), same_currency=own_currency in (None, currency))
+            related = related_people(self.cat, project.entity if project else None)  # type: ignore[arg-type]
             required: list[str] = []
-            for rule in rules:
-                when = rule.when
-                if when.gate is not None or when.category in ("gate", "waiver"):
-                    continue
-                if when.category is not None and when.category not in s.category:
-                    continue
-                if when.budget_delta_pct_over is not None:
-                    delta = s.delta.budget
-                    if delta is None or not bac or abs(delta) / bac * 100 <= when.budget_delta_pct_over:
-                        continue
-                if when.finish_slip_days_over is not None:
-                    slip = s.delta.finish_days
-                    if slip is None or slip <= when.finish_slip_days_over:
-                        continue
-                required.extend(r for r in rule.approver_roles if r not in required)
+            for row in rows:
+                required.extend(r for r in row.roles if r not in required)
             approved_roles: list[str] = []
-            for entry in s.approval.approvals:
-                if entry.decision == "approved" and entry.role not in approved_roles:
-                    approved_roles.append(entry.role)
+            approvers: list[str] = []
+            relations: list[str] = []
+            given = [(e.by, e.role) for e in s.approval.approvals if e.decision == "approved"]
+            for by, role in given:
+                if role not in approved_roles:
+                    approved_roles.append(role)
+                if by not in approvers:
+                    approvers.append(by)
+                relations.extend(r for r in relations_of(by, related) if r not in relations)
+            unmet = unmet_rows(rows, given, related)
             pending = s.approval.status == "requested"
             self.out[item.path] = {
                 "pendingDays": _days(s.requested_date, self.as_of) if pending else None,
                 "approved": s.approval.status == "approved",
                 "approverRoles": approved_roles,
+                "approvers": approvers,
                 "requiredRoles": required,
+                "approverRelations": relations,
+                "approvalRows": [list(row.roles) for row in rows],
+                "unmetApprovalRows": [list(row.roles) for row in unmet],
+                "unmetApprovals": describe_rows(unmet, titles, related, self._label),
                 "baselineExists": s.resulting_baseline is not None and s.resulting_baseline in baselines,
             }
+
+    def _label(self, name: str) -> str:
+        """A person's name as a director reads it: "Ben Carter (ben-carter)", the name alone when unknown."""
+        found = self.cat.lookup(name, kinds=("Person",))
+        shown = found.entity.spec.profile.display_name.strip() if found is not None else ""  # type: ignore[attr-defined]
+        return f"{shown} ({name})" if shown and shown != name else name
+
+    def _person(self, ref: str | None) -> tuple[str, str]:
+        """A person as a director reads them, "Jo PM (jo-pm)", and what is wrong with the reference ("" if nothing)."""
+        if not ref:
+            return "", "no owner is named"
+        found = self.cat.lookup(ref, kinds=("Person",))
+        if found is None:
+            parsed = parse_ref(ref)
+            if parsed is None or self.cat.is_invalid(parsed, kinds=("Person",)):
+                return ref, ""  # the person's file (or the reference) is already reported as invalid
+            return ref, f"{ref} is not in the people register"
+        spec = found.entity.spec  # type: ignore[attr-defined]
+        label = f"{spec.profile.display_name} ({found.entity.metadata.name})"
+        if not leaving(spec, self.as_of)[0]:
+            return label, ""
+        return label, f"{label} left on {spec.left_date}" if spec.left_date else f"{label} is marked inactive"
+
+    def issues(self) -> None:
+        """Facts of each issue: open or not, age, days past due, owner, escalation."""
+        for item in self.cat.of_kind("Issue"):
+            s = item.entity.spec  # type: ignore[attr-defined]
+            live = s.state in OPEN_ISSUE_STATES
+            late = live and s.due_date is not None and s.due_date < self.as_of
+            owner, problem = self._person(s.owner)
+            # a problem with an owner who is in the register is their having left (OPS017 reports those)
+            left = bool(problem) and s.owner is not None and self.cat.lookup(s.owner, kinds=("Person",)) is not None
+            level = s.escalation.level if s.escalation is not None else ""
+            self.out[item.path] = {
+                "open": live,
+                "state": s.state,
+                "severity": s.severity,
+                "ageDays": _days(s.raised_date, self.as_of),
+                "overdue": late,
+                "daysOverdue": _days(s.due_date, self.as_of) if late else 0.0,
+                "owner": owner or "no one",
+                "ownerProblem": problem,
+                "ownerLeft": left,
+                "escalated": level not in ("", "project"),
+                "escalationLevel": level,
+            }
+
+    def _issue_counts(self, project: str) -> dict[str, float]:
+        """Open issues of a project, for its facts (``issues()`` ran before)."""
+        escalate_after = self.spec.cadence.issue_escalation_days if self.spec else 10
+        counts = dict.fromkeys(("open", "openCritical", "overdue", "unowned", "notEscalated"), 0.0)
+        for item in self.cat.project_records(project, "Issue"):
+            f = self.out.get(item.path, {})
+            if not f.get("open"):
+                continue
+            counts["open"] += 1
+            counts["openCritical"] += f["severity"] == "critical"
+            counts["overdue"] += f["overdue"]
+            counts["unowned"] += f["ownerProblem"] != ""
+            counts["notEscalated"] += (
+                f["severity"] in ("high", "critical") and f["ageDays"] > escalate_after and not f["escalated"]
+            )
+        return counts
+
+    def decisions(self) -> None:
+        """Each status report's decisions needed, with how long each has waited (``projects()`` ran before).
+
+        A decision is followed from report to report by its ``id``, else by its wording (case and
+        spacing ignored); it waits from the earliest of its own ``raisedDate`` and the first report
+        of the project that lists it.
+        """
+        by_project: dict[str, list[LoadedEntity]] = defaultdict(list)
+        for item in self.cat.of_kind("StatusReport"):
+            by_project[item.entity.metadata.namespace or ""].append(item)
+        for name, reports in by_project.items():
+            project = self.cat.lookup(name, kinds=("Project",)) if name else None
+            active = bool(project is not None and self.out.get(project.path, {}).get("active"))
+            sponsor = project.entity.spec.sponsor if project is not None else None  # type: ignore[attr-defined]
+            first: dict[str, dt.date] = {}
+            for item in sorted(reports, key=lambda i: (i.entity.spec.report_date, i.path)):  # type: ignore[attr-defined]
+                spec = item.entity.spec  # type: ignore[attr-defined]
+                rows: list[dict[str, Any]] = []
+                for entry in spec.decisions_needed:
+                    d = None if isinstance(entry, str) else entry  # a plain sentence has only its text
+                    text = d.decision if d else str(entry)
+                    key = (d.id if d else None) or " ".join(text.split()).casefold()
+                    raised = (d.raised_date if d else None) or spec.report_date
+                    first[key] = min(first.get(key, raised), raised)
+                    raised = first[key]
+                    decided = d is not None and d.state == "decided"
+                    end = d.decided_date if d and decided else None if decided else self.as_of
+                    label, _problem = self._person((d.decider if d else None) or sponsor)
+                    needed_by = d.needed_by if d else None
+                    rows.append(
+                        {
+                            "text": text,
+                            "id": (d.id if d else None) or "",
+                            "state": "decided" if decided else "open",
+                            "raisedDate": raised.isoformat(),
+                            "waitingDays": _days(raised, end) if end is not None else None,
+                            "neededBy": needed_by.isoformat() if needed_by else None,
+                            "pastNeededBy": not decided and needed_by is not None and needed_by < self.as_of,
+                            "decider": label or "the sponsor",
+                        }
+                    )
+                facts = self.out.setdefault(item.path, {})
+                facts["decisions"] = rows
+                facts["openDecisions"] = float(sum(r["state"] == "open" for r in rows))
+                facts["projectActive"] = active
 
     def benefits(self) -> None:
         for item in self.cat.of_kind("Benefit"):
@@ -245,8 +369,11 @@ class _Builder:
             scores[item.path] = score
             bac_by_project[name] = f["bac"]
             self.out[item.path] = f
+        # an invalid project file hides a score that could sit above or below any other: no rank is
+        # better than a rank shifted by its absence
+        unknown = bool(self.cat.invalid_names("Project"))
         for path, rank in ranks(scores).items():
-            self.out[path]["computedRank"] = None if rank is None else float(rank)
+            self.out[path]["computedRank"] = None if rank is None or unknown else float(rank)
         return bac_by_project
 
     def _project(
@@ -266,12 +393,10 @@ class _Builder:
         closed = meaning.stage == "closed" or s.lifecycle.state == "completed"
         phase_index = phases.index(phase) if phase in phases else -1
         cfg_phases = self.spec.lifecycle.phases if self.spec else []
-        gates_required = [ph.start_gate for ph in cfg_phases[: phase_index + 1] if ph.start_gate]
-        required_fields = cfg_phases[phase_index].required_fields if phase_index >= 0 else []
-        gates_approved: list[str] = []
-        for g in s.lifecycle.gates:
-            if g.decision == "approved" and g.gate not in gates_approved:
-                gates_approved.append(g.gate)
+        # the project's own plan of the lifecycle decides which gates and fields are due (tailoring)
+        gates_required = required_gates(cfg_phases, s.lifecycle)
+        fields_required = required_fields(cfg_phases, s.lifecycle)
+        gates_approved = approved_gates(s.lifecycle)
 
         baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
         bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
@@ -374,7 +499,7 @@ class _Builder:
             "state": s.lifecycle.state,
             "gatesApproved": gates_approved,
             "gatesRequired": gates_required,
-            "missingRequiredFields": [p for p in required_fields if not pointer_present(item.data, p)],
+            "missingRequiredFields": [p for p in fields_required if not pointer_present(item.data, p)],
             "bac": bac,
             "actualCost": actual_cost,
             "budgetVariancePct": (actual_cost - bac) / bac * 100 if bac else None,
@@ -402,6 +527,7 @@ class _Builder:
             "closedDaysAgo": closed_days,
             "watermelon": status["overall"] == "green" and red,
             "documentsMissing": missing_docs,
+            "issues": self._issue_counts(name),
         }
 
     def groupings(self) -> None:
@@ -477,14 +603,34 @@ def compute_facts(catalog: Catalog, as_of: dt.date, files: frozenset[str] = froz
     """Every entity's facts, in dependency order: risks and reports before the projects that use them."""
     b = _Builder(catalog, as_of, files)
     b.risks()
+    b.issues()
     latest = b.status_reports()
     b.benefits()
     b.waivers()
     b.people()
     bac_by_project = b.projects(latest)
+    b.decisions()
     b.change_requests(bac_by_project)
     b.groupings()
+    _closure_and_appraisal(b)
     return Facts(as_of=as_of, config=config_facts(catalog), by_path=b.out)
+
+
+def _closure_and_appraisal(b: _Builder) -> None:
+    """Appraisal facts of projects, and the review of their benefits after closure (projects, then benefits)."""
+    from pmo_lint.facts.appraisal import appraisal_facts
+    from pmo_lint.facts.benefits_review import benefit_review_facts, project_review_facts
+
+    method = b.spec.appraisal.method if b.spec else "commercial"
+    window = b.spec.cadence.benefit_review_window_days if b.spec else 30
+    closed: dict[str, bool] = {}
+    for item in b.cat.of_kind("Project"):
+        f = b.out.setdefault(item.path, {})
+        closed[item.entity.metadata.name] = bool(f.get("closed"))
+        f.update(appraisal_facts(b.cat, item, method))
+        f.update(project_review_facts(b.cat, item, b.as_of, int(f.get("benefitsCount") or 0), b._person))
+    for item in b.cat.of_kind("Benefit"):
+        b.out.setdefault(item.path, {}).update(benefit_review_facts(b.cat, item, b.as_of, window, closed))
 
 
 def fill_maturity(facts: Facts, catalog: Catalog, reported: Iterable[tuple[str, str, str]]) -> None:

@@ -17,6 +17,8 @@ ruamel.yaml is used only where comments must survive (``fix``), in :mod:`pmo_lin
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -79,6 +81,8 @@ class Note:
     line: int
     col: int
     data_path: DataPath = ()
+    # yaml11-ambiguity: pmo-lint's (YAML 1.2) reading, a YAML 1.1 reader's, and whether it is a key
+    readings: tuple[Any, Any, bool] | None = None
 
 
 # value position and key position (1-based) of every node, keyed by data path
@@ -113,9 +117,26 @@ _INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-# what a YAML 1.1 reader (PyYAML, many other tools) would turn into a bool, an octal or a float
-_YAML11_FIRST = frozenset("yYnNoO0123456789")  # cheap pre-check before the regex
-_YAML11 = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z|0[0-7]+\Z|[0-9]+\.[0-9]*0\Z")
+# -- what a YAML 1.1 reader makes of the same plain scalar ---------------------------------------
+# PyYAML's resolver and safe constructor are YAML 1.1, so they are the other reading; the spec's `y`
+# and `n` booleans, which PyYAML leaves out but other YAML 1.1 readers keep, are added. Timestamps
+# are left out: a 1.1 reader's date is the same date pmo-lint reads from the text.
+_Y11_TAGS = {_t: "tag:yaml.org,2002:" + _t for _t in ("bool", "int", "float", "null")}
+_Y11_YN = {"y": True, "Y": True, "n": False, "N": False}
+_Y11_PATTERNS = {
+    f"(?:{regexp.pattern})"
+    for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+    for tag, regexp in resolvers
+    if tag in _Y11_TAGS.values()
+}
+_Y11_SHAPE = re.compile("|".join([*sorted(_Y11_PATTERNS), "(?:y|Y|n|N)$"]), re.X)
+_Y11_FIRST = frozenset(
+    first
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+    if first and any(tag in _Y11_TAGS.values() for tag, _ in resolvers)
+) | frozenset("yY")  # cheap pre-check before the regex
+_Y11_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_Y11_RESOLVER: Any = yaml.resolver.Resolver()  # PyYAML is untyped
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({_CORE + t for t in ("str", "int", "float", "bool", "null")} | {"!"})
@@ -124,6 +145,52 @@ _COLLECTION_TAGS = frozenset({_CORE + "map", _CORE + "seq"})
 # Trojan-source characters (bidi controls) and invisible ones that make two names look equal
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+_SAME: Any = object()  # a 1.1 reading that means what the text means (a date, the `=` value key)
+
+
+@functools.lru_cache(maxsize=4096)  # portfolios repeat their numbers and words
+def yaml11_reading(text: str) -> Any:
+    """What a YAML 1.1 reader makes of ``text`` written as a plain (unquoted) scalar."""
+    if text in _Y11_YN:
+        return _Y11_YN[text]
+    tag = _Y11_RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    node = yaml.ScalarNode(tag, text)
+    build = {
+        _Y11_TAGS["bool"]: _Y11_CONSTRUCTOR.construct_yaml_bool,
+        _Y11_TAGS["int"]: _Y11_CONSTRUCTOR.construct_yaml_int,
+        _Y11_TAGS["float"]: _Y11_CONSTRUCTOR.construct_yaml_float,
+        _Y11_TAGS["null"]: _Y11_CONSTRUCTOR.construct_yaml_null,
+    }.get(tag)
+    if build is None:
+        return text if tag == _CORE + "str" else _SAME
+    try:
+        return build(node)
+    except (ValueError, OverflowError):  # a shape the 1.1 constructor cannot build: no reading to compare
+        return _SAME
+
+
+def same_reading(a: Any, b: Any) -> bool:
+    """The same value of the same type (``True`` is not ``1``; NaN is NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def plain_number(value: int | float) -> str | None:
+    """How to write ``value`` so that YAML 1.1 and 1.2 readers both read it, or None if no plain form does."""
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        if e and "." not in mantissa:  # 1.1 floats need a dot and a signed exponent: 1e-05 → 1.0e-05
+            text = f"{mantissa}.0e{exponent}"
+    core = _resolve_plain(text, DEFAULT_LIMITS, 1, 1)
+    return text if same_reading(core, value) and same_reading(yaml11_reading(text), value) else None
 
 
 class _Abort(Exception):
@@ -365,18 +432,17 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
             if tag is None:
                 if event.implicit[0]:  # plain scalar: resolve by the core schema
                     value = _resolve_plain(event.value, limits, line, col)
-                    # the raw text a YAML 1.1 reader would turn into a bool, octal or short float
-                    if (
-                        stack
-                        and event.value[:1] in _YAML11_FIRST
-                        and _YAML11.match(event.value)
-                        and value is not True
-                        and value is not False
+                    # text a YAML 1.1 reader reads as another value (`NO` → false, `012` → 10, `1e3` → text)
+                    if stack and (
+                        value.__class__ is not str or (event.value[:1] in _Y11_FIRST and _Y11_SHAPE.match(event.value))
                     ):
-                        top = stack[-1]
-                        # a key (`on:`) is noted at the entry it names; a value at its own path
-                        at = (*top.path, value) if top.is_map and top.key is _NO_KEY else child_path(line, col)
-                        notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, at))
+                        other = yaml11_reading(event.value)
+                        if other is not _SAME and not same_reading(value, other):
+                            top = stack[-1]
+                            is_key = top.is_map and top.key is _NO_KEY
+                            # a key (`on:`) is noted at the entry it names; a value at its own path
+                            at = (*top.path, value) if is_key else child_path(line, col)
+                            notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, at, (value, other, is_key)))
                 else:
                     value = event.value
             elif tag in _SCALAR_TAGS:

@@ -90,6 +90,14 @@ Role = Literal[
     "trainer",
 ]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+RoleId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}$"),
+    Field(
+        description="A PMO role (pmo-director, project-manager, …) or a governance role that pmo.yaml declares "
+        "in `governanceRoles` (e.g. cfo, steering-committee)."
+    ),
+]
 
 
 class _SharedEmptyList(list[Any]):
@@ -189,7 +197,7 @@ class Metadata(Record):
     name: Name
     """Identity, unique per kind and namespace; lowercase words joined by '-'."""
     namespace: Name | None = None
-    """For project-scoped kinds (Risk, ChangeRequest, StatusReport, Benefit): the project's name."""
+    """For project-scoped kinds (Risk, Issue, ChangeRequest, StatusReport, Benefit): the project's name."""
     title: ShortText | None = None
     description: Text | None = None
     labels: dict[

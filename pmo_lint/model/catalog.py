@@ -91,6 +91,10 @@ class Catalog:
                 return True
         return False
 
+    def invalid_names(self, kind: str) -> list[str]:
+        """Names of the entities of ``kind`` whose files exist but failed validation."""
+        return sorted(name for k, _ns, name in self._invalid if k == kind)
+
     def of_kind(self, kind: str) -> list[LoadedEntity]:
         return self._by_kind.get(kind, [])
 

@@ -1,4 +1,4 @@
-"""The thirteen kinds of a portfolio, field by field (``reference/pmo.md`` §a).
+"""The fourteen kinds of a portfolio, field by field (``reference/pmo.md`` §a).
 
 Derived values (EVM indices, risk score and rank, prioritisation score, relations) are never
 authored: they are computed by :mod:`pmo_lint.facts`, so no field here holds them.
@@ -24,6 +24,7 @@ from pmo_lint.model.base import (
     Ref,
     RepoPath,
     Role,
+    RoleId,
     ShortText,
     SignedAmount,
     Text,
@@ -31,6 +32,10 @@ from pmo_lint.model.base import (
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
 PmoType = Literal["strategic", "tactical", "operational", "transformational", "governance"]
+AppraisalMethod = Literal["commercial", "public-sector", "statutory"]
+"""How investments are appraised: `commercial` (NPV, IRR or ROI), `public-sector` (benefit–cost ratio with
+monetised and non-monetised benefits, as in HM Treasury's Green Book) or `statutory` (mandatory work, justified by
+the law or regulation that requires it rather than by a financial case)."""
 Severity = Literal["error", "warning", "info"]
 
 
@@ -47,7 +52,14 @@ class Phase(Record):
     start_gate: Id | None = None
     """Gate that must be approved before a project enters this phase."""
     required_fields: list[Annotated[str, StringConstraints(pattern=r"^/")]] = []
-    """JSON pointers into the project, e.g. /spec/budget/bac."""
+    """JSON pointers into the project, e.g. /spec/budget/bac, required from this phase on."""
+    drop_required_fields: list[Annotated[str, StringConstraints(pattern=r"^/")]] = []
+    """Fields an earlier phase required that are no longer required from this phase on."""
+    optional: bool = False
+    """A project's own plan may leave this phase out (`spec.lifecycle.tailoring.skip`)."""
+    repeatable: bool = False
+    """A project may pass through this phase several times (PRINCE2 management stages); each pass
+    needs the phase's start gate, recorded with `pass` on the gate decision."""
     status_reports: bool | None = None
     """Projects in this phase report status on the cadence (default: execution and closing stages)."""
     baseline: bool | None = None
@@ -56,10 +68,28 @@ class Phase(Record):
     """Projects in this phase record their benefits (default: planning, execution and closing stages)."""
 
 
+Relation = Literal[
+    "sponsor",
+    "executive",
+    "project-board",
+    "program-owner",
+    "senior-responsible-owner",
+    "portfolio-owner",
+    "portfolio-board",
+]
+"""A person's relation to the project a decision is about (docs/governance-roles.md): its sponsor (`executive`
+is the PRINCE2 name for the same person), a member of its board, its program's owner (`senior-responsible-owner`
+is the MSP name for the same person), its portfolio's owner or a member of its portfolio's board."""
+
+
 class Gate(Record):
     id: Id
     title: ShortText
-    approver_roles: list[Role] = []
+    approver_roles: list[RoleId] = []
+    """PMO or governance roles any one of which may pass the gate."""
+    approver_relations: list[Relation] = []
+    """People related to the project who may pass the gate, e.g. `executive` for the project's own executive.
+    Anyone holding one of `approverRoles` or having one of these relations may pass it."""
     required_documents: list[Literal["charter", "businessCase", "closureReport", "lessonsLearned"]] = []
 
 
@@ -122,14 +152,32 @@ class Evm(Record):
 
 class ApprovalCondition(Record):
     category: Literal["scope", "schedule", "cost", "resource", "gate", "waiver"] | None = None
+    budget_delta_over: Amount | None = None
+    """The row applies when the change request's budget delta (either sign) exceeds this amount, in the
+    portfolio currency."""
     budget_delta_pct_over: Annotated[float, Field(ge=0)] | None = None
+    """The row applies when the budget delta (either sign) exceeds this percentage of the project's BAC."""
     finish_slip_days_over: Annotated[int, Field(ge=0)] | None = None
+    """The row applies when the change request moves the finish later by more than this many days."""
     gate: Id | None = None
 
 
 class ApprovalRule(Record):
     when: ApprovalCondition
-    approver_roles: list[Role] = Field(min_length=1)
+    """All conditions given must hold for the row to apply; every row that applies must be satisfied."""
+    approver_roles: list[RoleId] = []
+    """PMO or governance roles; an approval by any one of them satisfies the row."""
+    approver_relations: list[Relation] = []
+    """People related to the project who may also satisfy the row, e.g. `executive` or `project-board`. A row
+    names `approverRoles`, `approverRelations` or both."""
+
+
+class GovernanceRole(Record):
+    id: RoleId
+    """Used in `Person.spec.governanceRoles` and in `approverRoles`, e.g. `cfo` or `steering-committee`."""
+    title: ShortText
+    """How the role reads in findings and on the site, e.g. Chief Financial Officer."""
+    description: Text | None = None
 
 
 class Cadence(Record):
@@ -137,6 +185,22 @@ class Cadence(Record):
     risk_review_max_age_days: Annotated[int, Field(ge=1)] = 30
     cr_decision_max_days: Annotated[int, Field(ge=1)] = 21
     lessons_learned_within_days: Annotated[int, Field(ge=1)] = 30
+    issue_escalation_days: Annotated[int, Field(ge=1)] = 10
+    """Days a high or critical issue may stay open before it must be escalated beyond the project."""
+    decision_max_wait_days: Annotated[int, Field(ge=1)] = 14
+    """Days a decision asked for in status reports may wait, counted from when it was first raised."""
+    benefit_review_window_days: Annotated[int, Field(ge=0)] = 30
+    """A benefit review counts as held when an actual is measured within this many days of its date."""
+
+
+class Appraisal(Record):
+    """How the business cases of this PMO appraise their investment."""
+
+    method: AppraisalMethod = "commercial"
+    """The default method; a portfolio (`spec.appraisal`) or a business case (`businessCase.appraisal`) may
+    choose another."""
+    minimum_bcr: Annotated[float, Field(ge=0)] = 1.0
+    """Below this benefit–cost ratio a public-sector case must name its non-monetised benefits."""
 
 
 class MaturityLevel(Record):
@@ -162,8 +226,12 @@ class PMOConfigSpec(Record):
     prioritization: Prioritization = Prioritization()
     thresholds: Thresholds = Thresholds()
     evm: Evm = Evm()
+    governance_roles: list[GovernanceRole] = []
+    """Roles beyond the seven PMO roles that approve gates and changes: sponsors, executives, boards."""
     approval_matrix: list[ApprovalRule] = []
     cadence: Cadence = Cadence()
+    appraisal: Appraisal = Appraisal()
+    """The appraisal method business cases follow (commercial, public-sector or statutory)."""
     levels: list[MaturityLevel] = []
     required_trainings: list[TrainingRequirement] = []
     severity: dict[Annotated[str, StringConstraints(max_length=80)], Severity] = {}
@@ -225,10 +293,14 @@ class AllocationTargets(Record):
 
 class PortfolioSpec(Record):
     owner: Ref
+    board: list[Ref] = []
+    """The portfolio board: people, or a Team of type board, deciding for the portfolio with its owner."""
     currency: Currency | None = None
     budget: list[FiscalBudget] = []
     allocation_targets: AllocationTargets | None = None
     goals: list[Ref] = []
+    appraisal: AppraisalMethod | None = None
+    """The appraisal method of this portfolio's business cases, when it differs from `pmo.yaml`'s."""
 
 
 class Portfolio(Entity):
@@ -258,6 +330,12 @@ class Program(Entity):
 
 
 # -- Project ----------------------------------------------------------------------------------------
+DecisionRef = Annotated[
+    str, StringConstraints(pattern=r"^(?:gate:[A-Za-z0-9_.-]+|(?:changerequest|cr):[a-z0-9-]+(?:/[a-z0-9-]+)?)$")
+]
+"""A gate of the project (`gate:G2`) or a change request (`changerequest:cr-004`)."""
+
+
 class GateDecision(Record):
     gate: Id
     decision: Literal["approved", "rejected", "deferred", "pending"]
@@ -265,11 +343,28 @@ class GateDecision(Record):
     date: IsoDate | None = None
     conditions: list[Text] = []
     evidence: list[RepoPath] = []
+    pass_: Annotated[int, Field(ge=1, le=99)] | None = Field(default=None, alias="pass")
+    """Which pass through a repeatable phase this decision opens (2 for the second stage); 1 when omitted."""
+
+
+class Tailoring(Record):
+    """The project's own plan of the PMO's lifecycle, and the decision that approved it."""
+
+    skip: list[Id] = []
+    """Optional phases of the lifecycle this project leaves out."""
+    passes: dict[Id, Annotated[int, Field(ge=1, le=99)]] = {}
+    """How many times the project passes through each repeatable phase (e.g. 3 delivery stages)."""
+    approved_by: DecisionRef
+    """The decision that approved the plan: a gate of the project (`gate:DP1`) or a change request."""
+    date: IsoDate | None = None
 
 
 class ProjectLifecycle(Record):
     phase: Id
     state: Literal["active", "on-hold", "cancelled", "completed"] = "active"
+    pass_: Annotated[int, Field(ge=1, le=99)] | None = Field(default=None, alias="pass")
+    """The current pass through a repeatable phase (1 when omitted)."""
+    tailoring: Tailoring | None = None
     gates: list[GateDecision] = []
 
 
@@ -302,6 +397,21 @@ class Financials(Record):
     irr: float | None = None
     roi: float | None = None
     discount_rate: float | None = None
+    bcr: Annotated[float, Field(ge=0)] | None = None
+    """Benefit–cost ratio: present value of the monetised benefits over the present value of the costs."""
+    monetised_benefits: Amount | None = None
+    """Present value of the benefits that can be given a money value (public-sector appraisal)."""
+    present_value_costs: Amount | None = None
+    """Present value of the costs (public-sector appraisal); with `monetisedBenefits` it gives the BCR."""
+
+
+class ExpectedBenefit(Record):
+    """A benefit the business case promises."""
+
+    description: ShortText
+    """The benefit in words, as the business case states it."""
+    benefit: Ref | None = None
+    """The Benefit that measures it (under `benefits/`); due by closure at the latest."""
 
 
 class BusinessCase(Record):
@@ -312,6 +422,15 @@ class BusinessCase(Record):
     risk_of_performing: Text | None = None
     risk_of_not_performing: Text | None = None
     financials: Financials | None = None
+    appraisal: AppraisalMethod | None = None
+    """The appraisal method of this case, when it differs from its portfolio's (e.g. `statutory` for a
+    mandatory project in a commercial PMO)."""
+    statutory_basis: Text | None = None
+    """For a statutory case: the law, regulation or order that makes the work mandatory, and its deadline."""
+    non_monetised_benefits: list[Text] | None = None
+    """Benefits that cannot be given a money value (public-sector appraisal); `[]` states there are none."""
+    expected_benefits: list[ExpectedBenefit] = []
+    """The benefits the case promises; each is recorded as a Benefit by closure and reviewed after it."""
 
 
 class DateRange(Record):
@@ -379,9 +498,7 @@ class Baseline(Record):
     id: Id
     name: ShortText | None = None
     date: IsoDate
-    approved_by: Annotated[
-        str, StringConstraints(pattern=r"^(?:gate:[A-Za-z0-9_.-]+|(?:changerequest|cr):[a-z0-9-]+(?:/[a-z0-9-]+)?)$")
-    ]
+    approved_by: DecisionRef
     """The gate (`gate:G2`) or change request (`changerequest:cr-004`) that approved it."""
     schedule: BaselineSchedule
     budget: BaselineBudget
@@ -433,6 +550,28 @@ class ChangePlan(Record):
     communication_plan: RepoPath | None = None
 
 
+class BenefitsReview(Record):
+    """One planned review of the project's benefits."""
+
+    date: IsoDate
+    """When the review is planned."""
+    held: IsoDate | None = None
+    """When it was held; a planned date that passed without it is overdue."""
+    notes: Text | None = None
+    """What the review found, or where its record is."""
+
+
+class BenefitsReviewPlan(Record):
+    """How and when the benefits are reviewed, during the project and after it closed (PRINCE2)."""
+
+    reviewer: Ref
+    """The person accountable for the reviews after closure (often the senior user or the sponsor)."""
+    document: RepoPath | None = None
+    """The plan itself, if kept as a document."""
+    reviews: list[BenefitsReview] = []
+    """The planned reviews; at least one falls after the project's actual finish."""
+
+
 class ProjectSpec(Record):
     type: Id
     category: Literal["strategic", "operational", "regulatory"]
@@ -444,6 +583,9 @@ class ProjectSpec(Record):
     owner: Ref | None = None
     """The project manager (a Person)."""
     sponsor: Ref | None = None
+    """The sponsor, PRINCE2's executive: the one person accountable for the project, who chairs its board."""
+    board: list[Ref] = []
+    """The project board beside the sponsor (senior user, senior supplier): people, or a Team of type board."""
     business_unit: ShortText | None = None
     lifecycle: ProjectLifecycle
     alignment: Alignment = Alignment()
@@ -464,6 +606,8 @@ class ProjectSpec(Record):
     documents: Documents = Documents()
     compliance: Compliance | None = None
     change: ChangePlan | None = None
+    benefits_review_plan: BenefitsReviewPlan | None = None
+    """Who reviews the benefits after closure, and when."""
     template: Name | None = None
     """The portfolio template this project was started from."""
 
@@ -508,7 +652,10 @@ class Training(Record):
 
 class PersonSpec(Record):
     profile: Profile
-    roles: list[Role] = Field(min_length=1)
+    roles: list[Role] = []
+    """The PMO roles the person plays (may be empty for an executive who only approves)."""
+    governance_roles: list[RoleId] = []
+    """Governance roles declared in pmo.yaml `governanceRoles` that the person holds, e.g. cfo."""
     member_of: list[Ref] = []
     capacity: Capacity = Capacity()
     availability: Availability | None = None
@@ -516,10 +663,18 @@ class PersonSpec(Record):
     skills: list[ShortText] = []
     trainings: list[Training] = []
     active: bool = True
+    """`false` once the person has left the organisation (set `leftDate` too, so reports can say when)."""
+    left_date: IsoDate | None = None
+    """The person's last day with the organisation. Past it they count as having left even while `active` is
+    still `true`; a date ahead announces a leaver whose records need handing over before then."""
+
+    def held_roles(self) -> tuple[str, ...]:
+        """Every role the person may approve in: PMO roles, then governance roles."""
+        return (*self.roles, *self.governance_roles)
 
 
 class Person(Entity):
-    """A person: contact, PMO roles, team membership, capacity, availability and trainings."""
+    """A person: contact, PMO and governance roles, team membership, capacity, availability and trainings."""
 
     KIND: ClassVar[str] = "Person"
     FOLDER: ClassVar[str] = "people/{name}.yaml"
@@ -628,7 +783,8 @@ class Delta(Record):
 
 class ApprovalEntry(Record):
     by: Ref
-    role: Role
+    role: RoleId
+    """The PMO or governance role the person approves in; they must hold it."""
     date: IsoDate
     decision: Literal["approved", "rejected"]
     comment: Text | None = None
@@ -686,6 +842,27 @@ class EvmInputs(Record):
     ac: Amount
 
 
+class DecisionNeeded(Record):
+    """A decision a status report asks for, with who decides and by when."""
+
+    decision: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+    """What has to be decided, in one sentence."""
+    id: Id | None = None
+    """Stable id that follows the decision from report to report when its wording changes."""
+    decider: Ref | None = None
+    """The person who takes the decision (or who owns getting it taken)."""
+    raised_date: IsoDate | None = None
+    """When the decision was first asked for; defaults to the first report that lists it."""
+    needed_by: IsoDate | None = None
+    """The date by which the project needs the decision."""
+    state: Literal["open", "decided"] = "open"
+    """`decided` once taken; a decided entry stays in the report that records it."""
+    decided_date: IsoDate | None = None
+    """When it was decided."""
+    outcome: Text | None = None
+    """What was decided."""
+
+
 class StatusReportSpec(Record):
     report_date: IsoDate
     status_date: IsoDate | None = None
@@ -698,7 +875,8 @@ class StatusReportSpec(Record):
     percent_complete: Percent
     evm: EvmInputs | None = None
     top_risks: list[Ref] = []
-    decisions_needed: list[Text] = []
+    decisions_needed: list[Text | DecisionNeeded] = []
+    """Decisions the project needs from its sponsor or a board: a sentence, or a structured entry."""
 
 
 class StatusReport(Entity):
@@ -727,6 +905,9 @@ class BenefitSpec(Record):
     actuals: list[BenefitActual] = []
     state: Literal["planned", "tracking", "realized", "not-realized"] = "planned"
     program: Ref | None = None
+    review_dates: list[IsoDate] = []
+    """When the benefit is measured and reviewed, also after the project closed; without them the
+    project's benefits review plan sets the dates."""
 
 
 class Benefit(Entity):
@@ -737,6 +918,81 @@ class Benefit(Entity):
     NAMESPACED: ClassVar[bool] = True
     kind: Literal["Benefit"]
     spec: BenefitSpec
+
+
+IssueLevel = Literal["low", "medium", "high", "critical"]
+IssueCategory = Literal[
+    "technical", "schedule", "cost", "resource", "scope", "quality", "external", "regulatory", "organizational"
+]
+
+
+class Escalation(Record):
+    """Where an issue was escalated to, when and to whom."""
+
+    level: Literal["project", "program", "portfolio", "steering"]
+    """The level now handling the issue; `project` means it has not left the project yet."""
+    escalated_date: IsoDate
+    """When it was escalated to that level."""
+    escalated_to: Ref | None = None
+    """The person it was escalated to (program manager, portfolio owner, steering committee chair)."""
+    reason: Text | None = None
+    """Why it was escalated, or what is asked of that level."""
+
+
+class IssueAction(Record):
+    """One action taken or planned to resolve an issue."""
+
+    action: ShortText
+    """What is to be done."""
+    owner: Ref | None = None
+    """Who does it (a person)."""
+    due_date: IsoDate | None = None
+    """By when."""
+    state: Literal["open", "done", "cancelled"] = "open"
+    """Whether it is still to do."""
+
+
+class IssueSpec(Record):
+    description: Text | None = None
+    """What has happened and what it affects."""
+    category: IssueCategory | None = None
+    """The area the issue is in (the same categories as risks)."""
+    raised_date: IsoDate
+    """When the issue was raised; its age counts from this date."""
+    raised_by: Ref | None = None
+    """Who raised it (a person)."""
+    owner: Ref | None = None
+    """The person accountable for resolving it."""
+    severity: IssueLevel
+    """How badly it hurts the project: low, medium, high or critical."""
+    priority: IssueLevel | None = None
+    """How urgently it is worked on, when that differs from its severity."""
+    state: Literal["open", "in-progress", "resolved", "closed"] = "open"
+    """`open` and `in-progress` issues are live; `resolved` and `closed` ones are not."""
+    due_date: IsoDate | None = None
+    """When it must be resolved by."""
+    resolved_date: IsoDate | None = None
+    """When it was resolved."""
+    resolution: Text | None = None
+    """How it was resolved."""
+    impact: Text | None = None
+    """What it does to scope, schedule, cost or quality."""
+    escalation: Escalation | None = None
+    """Set once the issue is escalated."""
+    related_risk: Ref | None = None
+    """The risk of this project that materialised into this issue, if any."""
+    actions: list[IssueAction] = []
+    """Actions to resolve it."""
+
+
+class Issue(Entity):
+    """An issue of one project: something that has happened and needs resolving, with owner, severity and due date."""
+
+    KIND: ClassVar[str] = "Issue"
+    FOLDER: ClassVar[str] = "projects/{namespace}/issues/{name}.yaml"
+    NAMESPACED: ClassVar[bool] = True
+    kind: Literal["Issue"]
+    spec: IssueSpec
 
 
 class WaiverSpec(Record):
@@ -770,6 +1026,7 @@ ALL_KINDS: tuple[type[Entity], ...] = (
     Team,
     Allocation,
     Risk,
+    Issue,
     ChangeRequest,
     StatusReport,
     Benefit,

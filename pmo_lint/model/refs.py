@@ -27,6 +27,7 @@ REF_KIND_NAMES: dict[str, str] = {
     "group": "Team",
     "allocation": "Allocation",
     "risk": "Risk",
+    "issue": "Issue",
     "changerequest": "ChangeRequest",
     "cr": "ChangeRequest",
     "statusreport": "StatusReport",
@@ -34,7 +35,7 @@ REF_KIND_NAMES: dict[str, str] = {
     "waiver": "Waiver",
 }
 
-NAMESPACED_KINDS = frozenset({"Risk", "ChangeRequest", "StatusReport", "Benefit"})
+NAMESPACED_KINDS = frozenset({"Risk", "Issue", "ChangeRequest", "StatusReport", "Benefit"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ REFERENCE_FIELDS: dict[str, tuple[RefField, ...]] = {
     ),
     "Portfolio": (
         RefField(("spec", "owner"), _PERSON_OR_TEAM),
+        RefField(("spec", "board", "*"), _PERSON_OR_TEAM),
         RefField(("spec", "goals", "*"), ("StrategicGoal",)),
     ),
     "Program": (
@@ -90,6 +92,7 @@ REFERENCE_FIELDS: dict[str, tuple[RefField, ...]] = {
         RefField(("spec", "requester"), _PERSON),
         RefField(("spec", "owner"), _PERSON),
         RefField(("spec", "sponsor"), _PERSON),
+        RefField(("spec", "board", "*"), _PERSON_OR_TEAM),
         RefField(("spec", "lifecycle", "gates", "*", "decidedBy"), _PERSON),
         RefField(("spec", "alignment", "goals", "*", "goal"), ("StrategicGoal",)),
         RefField(("spec", "benefits", "*"), ("Benefit",)),
@@ -114,6 +117,13 @@ REFERENCE_FIELDS: dict[str, tuple[RefField, ...]] = {
         RefField(("spec", "assignedTo"), _PERSON),
         RefField(("spec", "changeRequest"), ("ChangeRequest",)),
     ),
+    "Issue": (
+        RefField(("spec", "raisedBy"), _PERSON),
+        RefField(("spec", "owner"), _PERSON),
+        RefField(("spec", "escalation", "escalatedTo"), _PERSON),
+        RefField(("spec", "relatedRisk"), ("Risk",)),
+        RefField(("spec", "actions", "*", "owner"), _PERSON),
+    ),
     "ChangeRequest": (
         RefField(("spec", "requestedBy"), _PERSON),
         RefField(("spec", "approval", "approvals", "*", "by"), _PERSON),
@@ -122,6 +132,7 @@ REFERENCE_FIELDS: dict[str, tuple[RefField, ...]] = {
     "StatusReport": (
         RefField(("spec", "author"), _PERSON),
         RefField(("spec", "topRisks", "*"), ("Risk",)),
+        RefField(("spec", "decisionsNeeded", "*", "decider"), _PERSON),
     ),
     "Benefit": (
         RefField(("spec", "owner"), _PERSON_OR_TEAM),

@@ -115,6 +115,21 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def held_back(result: Result) -> tuple[int, list[str], str]:
+    """Findings held back because their project's file is invalid: (count, project names, why); 0 if none."""
+    held = result.extra.get("held_back")
+    if not isinstance(held, dict) or not held.get("count"):
+        return 0, [], ""
+    projects = [str(p) for p in held.get("projects", [])]
+    names = ", ".join(projects)
+    why = (
+        f"they need the data of project {names}, whose project file is invalid; fix it to see them"
+        if len(projects) == 1
+        else f"they need the data of projects {names}, whose project files are invalid; fix them to see them"
+    )
+    return int(held["count"]), projects, why
+
+
 def suppressed_counts(result: Result) -> tuple[int, int]:
     """(inline, waived) among the suppressed findings."""
     waived = sum(1 for d in result.suppressed if d.suppression is not None and d.suppression.kind == "waiver")

@@ -11,7 +11,7 @@ from typing import Any
 
 from pmo_lint import __version__
 from pmo_lint.diagnostics import Diagnostic, Result
-from pmo_lint.reporters.common import TOOL_NAME, dumps_json, rule_metas, suppressed_counts
+from pmo_lint.reporters.common import TOOL_NAME, dumps_json, held_back, rule_metas, suppressed_counts
 from pmo_lint.rules.base import RuleMeta
 
 FORMAT_VERSION = 1
@@ -76,6 +76,10 @@ def render(result: Result) -> str:
         # metadata of the rules that appear above, so a consumer needs no second call
         "rules": [rule_dict(m) for m in rule_metas(result) if m.code in used],
     }
+    held, projects, why = held_back(result)
+    if held:  # findings that wait for an invalid project file (only present when there are some)
+        doc["summary"]["heldBack"] = held
+        doc["heldBack"] = {"count": held, "projects": projects, "reason": why}
     if result.base:
         doc["base"] = result.base
         doc["head"] = result.head

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
-from pmo_lint.reporters.common import clean_controls, plural, suppressed_counts
+from pmo_lint.reporters.common import clean_controls, held_back, plural, suppressed_counts
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -66,10 +66,12 @@ def summary(result: Result) -> str:
     total = sum(counts.values())
     files = plural(result.files_checked, "file")
     inline, waived = suppressed_counts(result)
+    held, _projects, why = held_back(result)
     hidden = "".join(
         (
             f"; {inline} suppressed inline" if inline else "",
             f"; {waived} waived" if waived else "",
+            f"; {plural(held, 'finding')} held back: {why}" if held else "",
         )
     )
     if total == 0:

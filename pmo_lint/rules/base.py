@@ -39,6 +39,9 @@ class RuleMeta:
     standard: str = ""  # the standard or PMO responsibility it enforces
     source: str = ""  # where it is defined (a policy file and line), for messages
     can_disable: bool = True  # load problems cannot be turned off: a file not understood never passes
+    # fields it reads, for the data-model reference: "Kind:spec.path" or, for a rule of one kind, "spec.path"
+    # ("[]" for list items); declarative rules leave it empty, their expressions say it
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

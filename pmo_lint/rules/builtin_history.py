@@ -17,8 +17,9 @@ from pmo_lint.diagnostics import DataPath, Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
+    from pmo_lint.facts.approval import Related, Row
     from pmo_lint.model.catalog import Catalog, LoadedEntity
-    from pmo_lint.model.kinds import ApprovalRule, Baseline, ChangeRequest, Person, PMOConfig, Project
+    from pmo_lint.model.kinds import Baseline, ChangeRequest, Person, PMOConfig, Project
 
 HISTORY_KEY = "history"
 PACK = "governance"
@@ -81,6 +82,7 @@ def _fmt_amount(value: float) -> str:
 
 def _baseline_change(ctx: RuleContext) -> Iterator[Finding]:
     from pmo_lint.model.kinds import Project
+    from pmo_lint.rules.wording import style_of
 
     cs = _changes(ctx)
     if cs is None:
@@ -105,8 +107,9 @@ def _baseline_change(ctx: RuleContext) -> Iterator[Finding]:
         budget = new.budget.bac - old.budget.bac
         given_budget = sum(cr.spec.delta.budget or 0.0 for cr in crs)
         if abs(budget) > 0.005 and abs(budget - given_budget) > 0.005:
+            money = style_of(ctx.catalog).money
             yield Finding(
-                f"{label}: budget.bac changed from {old.budget.bac:,.0f} to {new.budget.bac:,.0f} "
+                f"{label}: budget.bac changed from {money(old.budget.bac)} to {money(new.budget.bac)} "
                 f"({_fmt_amount(budget)}) {given}{f' delta.budget {_fmt_amount(given_budget)}' if crs else ''}; {fix}",
                 item,
                 (*at, "budget", "bac"),
@@ -162,7 +165,7 @@ BASELINE_CHANGE = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "ChangeRequest"),
-        standard="Change control: baseline changes need an approved change request",
+        standard="Governance PMO — change control: baseline changes need an approved change request",
         docs=RuleDocs(
             what="Compares the project's active baseline at the base of the change (the pull request's merge base, "
             "or the parent commit in `pmo-lint history`) with the one at the head. When its budget (`budget.bac`), "
@@ -193,6 +196,7 @@ BASELINE_CHANGE = FunctionRule(
 
 # -- GOV041 phase advanced without its gate ---------------------------------------------------------
 def _phase_advance(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.facts.lifecycle import approved_gates, gates_entered
     from pmo_lint.model.kinds import Project
 
     cs = _changes(ctx)
@@ -200,19 +204,21 @@ def _phase_advance(ctx: RuleContext) -> Iterator[Finding]:
     if cs is None or pmo is None:
         return
     phases = pmo.spec.lifecycle.phases
-    order = {p.id: i for i, p in enumerate(phases)}
     for project, item in ctx.catalog.typed(Project):
         old_item = _base_item(cs, item)
         if old_item is None:
             continue
-        old_phase = old_item.entity.spec.lifecycle.phase  # type: ignore[attr-defined]
-        new_phase = project.spec.lifecycle.phase
-        if old_phase not in order or new_phase not in order or order[new_phase] <= order[old_phase]:
+        before = old_item.entity.spec.lifecycle  # type: ignore[attr-defined]
+        after = project.spec.lifecycle
+        # the steps entered under the project's plan: optional phases it skips need no gate, each pass of a
+        # repeatable phase needs its own
+        entered = gates_entered(phases, before, after)
+        if not entered:
             continue
-        approved = {g.gate for g in project.spec.lifecycle.gates if g.decision == "approved"}
-        entered = phases[order[old_phase] + 1 : order[new_phase] + 1]
+        old_phase, new_phase = before.phase, after.phase
+        approved = set(approved_gates(after))
         missing = [
-            f"{p.start_gate} (start of {p.id})" for p in entered if p.start_gate and p.start_gate not in approved
+            f"{step.gate} (start of {step.phase.id})" for step in entered if step.gate and step.gate not in approved
         ]
         if missing:
             yield Finding(
@@ -232,11 +238,14 @@ PHASE_ADVANCE = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "PMOConfig"),
-        standard="Stage gates: phase transitions need the gate decision",
+        standard="Governance PMO — stage gates: phase transitions need the gate decision",
         docs=RuleDocs(
-            what="When a project's `spec.lifecycle.phase` moves forward between the base and the head of a change, "
-            "every phase it enters (including phases it skips) whose `startGate` is set in `pmo.yaml` needs an "
-            "`approved` decision for that gate in `spec.lifecycle.gates`. Runs only in PR mode and in `history`.",
+            what="When a project's `spec.lifecycle.phase` (or its `pass` through a repeatable phase) moves forward "
+            "between the base and the head of a change, every phase it enters, including those it jumps over, "
+            "whose `startGate` is set in `pmo.yaml` needs an `approved` decision for that gate in "
+            "`spec.lifecycle.gates` (with `pass` for a second or later pass). Optional phases that the project's "
+            "own plan (`spec.lifecycle.tailoring.skip`) leaves out need none. Runs only in PR mode and in "
+            "`history`.",
             why="Gates are where the PMO and the sponsors decide whether a project may spend the next tranche; "
             "editing the phase directly skips that decision.",
             example="# base: phase initiation; pmo.yaml: planning has startGate G1, execution has startGate G2\n"
@@ -307,7 +316,7 @@ STATUS_REWRITE = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("StatusReport",),
-        standard="Reporting integrity: status history is append-only",
+        standard="Tactical PMO — reporting integrity: status history is append-only",
         docs=RuleDocs(
             what="A status report that exists at the base of the change keeps the same content at the head "
             "(compared as data, so comments and formatting may change) and is not deleted. A report moved "
@@ -375,38 +384,47 @@ def approvals_in(kind: str, data: Mapping[str, Any] | None) -> list[GivenApprova
     return out
 
 
-def _matrix_rows(pmo: PMOConfig, ctx: RuleContext, item: LoadedEntity, given: GivenApproval) -> list[tuple[str, ...]]:
-    """Approver roles each applicable row of the approval matrix asks for (every row must be met)."""
-    rows: list[ApprovalRule] = []
-    for row in pmo.spec.approval_matrix:
-        w = row.when
-        if item.kind == "Project":
-            if (w.category == "gate" and w.gate in (None, given.gate)) or (w.category is None and w.gate == given.gate):
-                rows.append(row)
-        elif item.kind == "Waiver":
-            if w.category == "waiver":
-                rows.append(row)
-        elif item.kind == "ChangeRequest" and w.gate is None and _cr_row_applies(ctx, item, row):
-            rows.append(row)
-    out: list[tuple[str, ...]] = [tuple(r.approver_roles) for r in rows]
+def _matrix_rows(pmo: PMOConfig, item: LoadedEntity, given: GivenApproval) -> list[Row]:
+    """Who may meet each applicable row, for a gate decision or a waiver (one approver each)."""
+    from pmo_lint.facts.approval import gate_rows, row_of
+
     if item.kind == "Project":
-        out += [tuple(g.approver_roles) for g in pmo.spec.lifecycle.gates if g.id == given.gate and g.approver_roles]
-    return out
+        return gate_rows(pmo.spec, given.gate)
+    return [row_of(r) for r in pmo.spec.approval_matrix if item.kind == "Waiver" and r.when.category == "waiver"]
 
 
-def _cr_row_applies(ctx: RuleContext, item: LoadedEntity, row: ApprovalRule) -> bool:
+def _cr_matrix_rows(pmo: PMOConfig, ctx: RuleContext, item: LoadedEntity) -> list[Row]:
+    """The rows that apply to a change request, read exactly as ``check`` reads them (GOV008)."""
+    from pmo_lint.facts.approval import cr_rows
+
     cr: ChangeRequest = item.entity  # type: ignore[assignment]
-    w, delta = row.when, cr.spec.delta
-    if w.category is not None and w.category not in cr.spec.category:
-        return False
-    if w.budget_delta_pct_over is not None:
-        project = ctx.catalog.lookup(cr.metadata.namespace or "", kinds=("Project",))
-        budget = project.entity.spec.budget if project is not None else None  # type: ignore[attr-defined]
-        if delta.budget is None or budget is None or not budget.bac:
-            return False
-        if abs(delta.budget) / budget.bac * 100 <= w.budget_delta_pct_over:
-            return False
-    return w.finish_slip_days_over is None or (delta.finish_days or 0) > w.finish_slip_days_over
+    project = ctx.catalog.lookup(cr.metadata.namespace or "", kinds=("Project",))
+    bac = ctx.all_facts().of(project).get("bac") if project is not None else None
+    own = project.entity.spec.currency if project is not None else None  # type: ignore[attr-defined]
+    return cr_rows(
+        pmo.spec.approval_matrix,
+        cr.spec,
+        bac if isinstance(bac, (int, float)) else None,
+        same_currency=own in (None, pmo.spec.currency),
+    )
+
+
+def _related(cs: ChangeSet, ctx: RuleContext, item: LoadedEntity) -> Related:
+    """Who is related to the project the approval is about, as it was before this change (a change cannot
+    make its approver the project's executive); a project new in the change is read as it is."""
+    from pmo_lint.facts.approval import NOBODY, related_people
+
+    if item.kind == "Project":
+        name = item.entity.metadata.name
+    elif item.kind == "ChangeRequest":
+        name = item.entity.metadata.namespace or ""
+    else:
+        return NOBODY
+    for catalog in (cs.base, ctx.catalog):
+        found = catalog.lookup(name, kinds=("Project",)) if name else None
+        if found is not None:
+            return related_people(catalog, found.entity)  # type: ignore[arg-type]
+    return NOBODY
 
 
 def _approver(cs: ChangeSet, ctx: RuleContext, ref: str) -> Person | None:
@@ -430,13 +448,20 @@ def _new_approvals(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[LoadedEnti
 
 
 def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.facts.approval import describe_rows, unmet_rows
+    from pmo_lint.rules.builtin_governance import held_roles_text
+    from pmo_lint.rules.wording import style_of
+
     cs = _changes(ctx)
     pmo = ctx.catalog.config
     if cs is None or pmo is None:
         return
+    style = style_of(ctx.catalog)
+    titles = {r.id: r.title for r in pmo.spec.governance_roles}
+    crs: dict[str, tuple[LoadedEntity, DataPath]] = {}  # change requests with a new approval, and where
     for item, given, person in _new_approvals(ctx, cs):
-        roles = set(person.spec.roles)
-        who = f"{person.metadata.name} ({', '.join(sorted(roles))})"
+        roles = set(person.spec.held_roles())
+        who = f"{style.person(given.approver)} ({held_roles_text(person)})"
         if given.role and given.role not in roles:
             yield Finding(
                 f"{given.what} is approved by {who} as {given.role!r}, a role they do not hold; fix the role or have "
@@ -445,15 +470,39 @@ def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
                 given.path,
             )
             continue
-        for needed in _matrix_rows(pmo, ctx, item, given):
-            if not roles & set(needed):
-                yield Finding(
-                    f"{given.what} is approved by {who}, but the approval matrix requires one of: "
-                    f"{', '.join(needed)}; have such a person approve it",
-                    item,
-                    given.path,
-                )
-                break
+        if item.kind == "ChangeRequest":
+            crs.setdefault(item.path, (item, given.path))
+            continue
+        related = _related(cs, ctx, item)
+        held = [(given.approver, role) for role in (*roles, "")]
+        unmet = unmet_rows(_matrix_rows(pmo, item, given), held, related)
+        if unmet:
+            yield Finding(
+                f"{given.what} is approved by {who}, but the approval matrix requires an approval by "
+                f"{describe_rows(unmet, titles, related, style.person)}; have such a person approve it",
+                item,
+                given.path,
+            )
+    # a change request is authorised by all its approvals together: each applicable row needs one
+    # approval in a role it allows, and further approvals (a supporting signature) never count against it
+    for item, path in crs.values():
+        approved: list[tuple[str, str]] = []
+        names: list[str] = []
+        for given in approvals_in("ChangeRequest", item.data):
+            signer = _approver(cs, ctx, given.approver)
+            if signer is not None and given.role in signer.spec.held_roles():
+                approved.append((given.approver, given.role))
+                names.append(f"{style.person(given.approver)} as {given.role}")
+        related = _related(cs, ctx, item)
+        unmet = unmet_rows(_cr_matrix_rows(pmo, ctx, item), approved, related)
+        if unmet:
+            yield Finding(
+                f"the change request is approved by {', '.join(names)}, but the approval matrix requires "
+                f"an approval by {describe_rows(unmet, titles, related, style.person)}; have such a person "
+                "approve it",
+                item,
+                path,
+            )
 
 
 APPROVAL_POWER = FunctionRule(
@@ -464,15 +513,19 @@ APPROVAL_POWER = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "ChangeRequest", "Waiver", "Person", "PMOConfig"),
-        standard="Approval matrix: decisions by the roles that hold the power",
+        standard="Governance PMO — approval authority: decisions by the roles that hold the power",
         docs=RuleDocs(
             what="Each approval added in the change (an `approved` gate decision's `decidedBy`, an `approved` entry "
-            "in a change request's `approval.approvals`, a waiver's `approvedBy`) names a person whose `roles` "
-            "meet every applicable row of `approvalMatrix` in `pmo.yaml` (rows match by `category`, `gate`, "
-            "`budgetDeltaPctOver` of the project's BAC and `finishSlipDaysOver`) and, for a gate, the gate's own "
-            "`approverRoles`. A change request entry's `role` must be one the person holds. Roles are read as "
-            "they were at the base, so a change cannot grant itself the power it uses. Runs only in PR mode and in "
-            "`history`.",
+            "in a change request's `approval.approvals`, a waiver's `approvedBy`) comes from a person who holds "
+            "the role it is given in (a PMO role or a governance role). A gate decision or waiver meets every "
+            "applicable row of `approvalMatrix` in `pmo.yaml` and, for a gate, the gate's own `approverRoles`. "
+            "A change request is judged on all its approvals together: every row that applies (by `category`, "
+            "`budgetDeltaOver` in the portfolio currency, `budgetDeltaPctOver` of the project's BAC and "
+            "`finishSlipDaysOver`) needs at least one approval in a role the row allows, or from a person with one "
+            "of its `approverRelations` to the project (its executive, a member of its board, …); extra "
+            "approvals, such as the project manager's supporting signature, never cause a finding. Roles and "
+            "relations are read as they were at the base, so a change cannot grant itself the power it uses. "
+            "Runs only in PR mode and in `history`.",
             why="An approval is only worth the authority behind it: a coordinator signing off a 20 % budget increase "
             "that the matrix reserves to the PMO director is no approval at all.",
             example="# pmo.yaml approvalMatrix: [{when: {category: cost, budgetDeltaPctOver: 10}, "
@@ -482,6 +535,7 @@ APPROVAL_POWER = FunctionRule(
             "      - {by: person:casey-coordinator, role: project-coordinator, date: 2025-05-09, decision: approved}\n",
             use_instead=_CR_HEAD + "  category: [cost]\n  delta: {budget: 120000}\n  approval:\n    status: approved\n"
             "    approvals:\n"
+            "      - {by: person:jo-pm, role: project-manager, date: 2025-05-08, decision: approved}\n"
             "      - {by: person:pat-director, role: pmo-director, date: 2025-05-09, decision: approved}\n",
         ),
     ),
@@ -510,7 +564,8 @@ def _approver_commit(ctx: RuleContext) -> Iterator[Finding]:
                 f"their profile.gitEmails ({', '.join(sorted(emails))})" if emails else "profile.gitEmails (none set)"
             )
             yield Finding(
-                f"{given.what} is approved by {person.metadata.name} but commit {recorded.commit[:12]} recording it "
+                f"{given.what} is approved by {person.spec.profile.display_name} ({person.metadata.name}) "
+                f"but commit {recorded.commit[:12]} recording it "
                 f"was authored by {recorded.email}, not one of {have}; the approver must commit their approval",
                 item,
                 given.path,
@@ -525,7 +580,7 @@ APPROVER_COMMIT = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "ChangeRequest", "Waiver", "Person"),
-        standard="Approval matrix: non-repudiation of approvals",
+        standard="Governance PMO — approval authority: approvals committed by the approver",
         docs=RuleDocs(
             what="With `git: {require-approver-commits: true}` in `.pmo-lint.yaml`, the first commit of the change "
             "that contains a new approval (gate decision, change request approval, waiver) must be authored with "

@@ -103,6 +103,7 @@ def _outside_project(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _unavailable(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.facts.leaver import leaving
     from pmo_lint.model.kinds import Allocation, Assignment
 
     for item, i, a in _assignments(ctx):
@@ -114,8 +115,17 @@ def _unavailable(ctx: RuleContext) -> Iterator[Finding]:
         spec = found.entity.spec  # type: ignore[attr-defined]
         who = found.entity.metadata.name
         at = ("spec", "assignments", i)
-        if not spec.active and a.end >= ctx.as_of:
-            yield Finding(f"{who} is inactive but assigned to {a.project} until {a.end}; reassign the work", item, at)
+        gone, _later = leaving(spec, ctx.as_of)
+        if gone and a.end >= ctx.as_of:
+            since = f"left on {spec.left_date}" if spec.left_date else "is inactive"
+            yield Finding(f"{who} {since} but is assigned to {a.project} until {a.end}; reassign the work", item, at)
+            continue
+        if spec.left_date is not None and a.end > spec.left_date:
+            yield Finding(
+                f"{who} leaves on {spec.left_date} but is assigned to {a.project} until {a.end}; find cover",
+                item,
+                at,
+            )
             continue
         av = spec.availability
         if av is not None and ((av.start and a.start < av.start) or (av.end and a.end > av.end)):
@@ -149,7 +159,7 @@ TEAM_CAPACITY = FunctionRule(
         severity=Severity.WARNING,
         pack=PACK,
         kinds=("Team", "Person", "Allocation", "PMOConfig"),
-        standard="OPS-02 (pmo.md §b); capacity planning",
+        standard="Operational PMO — capacity planning per team",
         docs=RuleDocs(
             what="For each team (members listed in `spec.members` or naming the team in `memberOf`), the hours its "
             "active members are booked per week (their monthly peak allocation × weekly hours) do not exceed the "
@@ -171,7 +181,7 @@ OUTSIDE_PROJECT = FunctionRule(
         severity=Severity.WARNING,
         pack=PACK,
         kinds=("Allocation", "Project"),
-        standard="OPS-03 (pmo.md §b)",
+        standard="Operational PMO — allocations only to available people within project dates",
         docs=RuleDocs(
             what="No assignment runs more than `thresholds.finishSlipDays` days past its project's finish (the "
             "actual finish once there is one, else the forecast, approved or baseline finish), and none to a "
@@ -194,10 +204,11 @@ UNAVAILABLE = FunctionRule(
         severity=Severity.WARNING,
         pack=PACK,
         kinds=("Allocation", "Person"),
-        standard="OPS-03 (pmo.md §b)",
+        standard="Operational PMO — allocations only to available people within project dates",
         docs=RuleDocs(
-            what="An assignment running on or after the as-of date names a person with `active: true`, and lies "
-            "within the person's `availability` (`from`, `to`) when one is given.",
+            what="An assignment running on or after the as-of date names a person with `active: true` whose "
+            "`leftDate` (if any) is not before the as-of date, and ends by their `leftDate` and within their "
+            "`availability` (`from`, `to`) when those are given.",
             why="Plans built on people who have left or are on leave fail exactly when the work is due.",
             example=_PERSON
             + "  availability: {from: 2025-01-01, to: 2025-08-31}\n---\n"
@@ -212,4 +223,139 @@ UNAVAILABLE = FunctionRule(
     _unavailable,
 )
 
-OPERATIONAL_RULES: tuple[FunctionRule, ...] = (TEAM_CAPACITY, OUTSIDE_PROJECT, UNAVAILABLE)
+
+def _held_by_leavers(ctx: RuleContext, *, gone: bool) -> Iterator[Finding]:
+    from pmo_lint.facts.leaver import holdings
+
+    for h in holdings(ctx.catalog, ctx.all_facts(), ctx.as_of):
+        if h.leaver.gone != gone:
+            continue
+        fix = h.fix if gone else f"{h.fix} before {h.leaver.left}"
+        yield Finding(f"{h.sentence()}; {fix}", h.record, h.data_path)
+
+
+def _left(ctx: RuleContext) -> Iterator[Finding]:
+    return _held_by_leavers(ctx, gone=True)
+
+
+def _leaving(ctx: RuleContext) -> Iterator[Finding]:
+    return _held_by_leavers(ctx, gone=False)
+
+
+_LEAVER_KINDS = (
+    "Person",
+    "Risk",
+    "Issue",
+    "Benefit",
+    "ChangeRequest",
+    "StatusReport",
+    "Project",
+    "Team",
+    "Program",
+    "Portfolio",
+    "StrategicGoal",
+    "PMOConfig",
+)
+_LEAVER_READS = (
+    "Person:spec.active",
+    "Person:spec.leftDate",
+    "Person:spec.roles",
+    "Person:spec.governanceRoles",
+    "Risk:spec.owner",
+    "Risk:spec.assignedTo",
+    "Risk:spec.state",
+    "Issue:spec.owner",
+    "Issue:spec.state",
+    "Benefit:spec.owner",
+    "Benefit:spec.state",
+    "Project:spec.owner",
+    "Project:spec.sponsor",
+    "Project:spec.lifecycle.state",
+    "Project:spec.lifecycle.gates[].decision",
+    "Project:spec.lifecycle.gates[].decidedBy",
+    "ChangeRequest:spec.state",
+    "ChangeRequest:spec.approval.status",
+    "StatusReport:spec.decisionsNeeded",
+    "Team:spec.lead",
+    "Program:spec.owner",
+    "Program:spec.state",
+    "Portfolio:spec.owner",
+    "StrategicGoal:spec.owner",
+    "StrategicGoal:spec.state",
+    "StrategicGoal:spec.keyResults[].owner",
+    "PMOConfig:spec.lifecycle.gates[].approverRoles",
+)
+_LEAVER_WHAT = (
+    "No live record names a person who has left: the owner or assignee of an open or monitored risk, the owner "
+    "of an open or in-progress issue, the owner of a planned or tracked benefit, the project manager (`owner`) "
+    "and sponsor of a project that is active or on hold, the `decidedBy` of a pending gate decision, the "
+    "`decider` of an open decision in a project's latest status report, the lead of a team, the owner of an "
+    "active or on-hold program, of a portfolio, of an active strategic goal and of its key results. A pending "
+    "gate without a named decider, or a change request awaiting approval, is reported when everyone holding a "
+    "role that must still approve it has left. A person has left when marked `active: false` or when their "
+    "`leftDate` is before the as-of date. Records of closed, completed or cancelled projects are history and "
+    "are not reported; allocations are checked by `OPS004`, issues without any owner by `OPS015`."
+)
+_LEAVER = (
+    ENV + "kind: Person\nmetadata: {name: tess-expert}\nspec:\n  profile: {displayName: Tess Expert}\n"
+    "  roles: [technical-expert]\n  memberOf: [pmo-office]\n"
+)
+_RISK = (
+    ENV + "kind: Risk\nmetadata: {name: r-002, namespace: crm-migration, title: Vendor API rate limits}\nspec:\n"
+    "  category: technical\n  probability: medium\n  impact: high\n  identifiedDate: 2025-03-10\n"
+    "  reviewDate: 2025-06-20\n  response: mitigate\n  mitigationPlan: Batch the nightly sync.\n"
+)
+LEAVER_RECORDS = FunctionRule(
+    RuleMeta(
+        id="record-held-by-leaver",
+        code="OPS017",
+        title="Open records are not owned by, or waiting on, people who have left",
+        severity=Severity.WARNING,
+        pack=PACK,
+        kinds=_LEAVER_KINDS,
+        reads=_LEAVER_READS,
+        standard="Operational PMO — every risk, issue, benefit and decision has an accountable owner who is "
+        "still here; PRINCE2 — organization and risk themes: every role and risk has a named owner",
+        docs=RuleDocs(
+            what=_LEAVER_WHAT,
+            why="When people leave, the risks they watched, the benefits they were to realise and the decisions "
+            "waiting on them stay in the registers under their name: nothing flags them, and nobody acts until the "
+            "risk occurs or the decision is overdue. Reassigning them is part of every leaver's handover.",
+            example=_RISK
+            + "  owner: person:tess-expert\n---\n"
+            + _LEAVER
+            + "  active: false\n  leftDate: 2025-04-30\n",
+            use_instead=_RISK + "  owner: person:jo-pm\n---\n" + _LEAVER + "  active: false\n  leftDate: 2025-04-30\n",
+        ),
+    ),
+    _left,
+)
+LEAVING_RECORDS = FunctionRule(
+    RuleMeta(
+        id="record-held-by-person-leaving",
+        code="OPS018",
+        title="Records of people about to leave are handed over",
+        severity=Severity.INFO,
+        pack=PACK,
+        kinds=_LEAVER_KINDS,
+        reads=_LEAVER_READS,
+        standard="Operational PMO — handover of a leaver's responsibilities before they go",
+        docs=RuleDocs(
+            what="The same records as `OPS017`, named after a person whose `leftDate` is on or after the as-of "
+            "date: they are still here, but their records need a new owner before they go.",
+            why="A leaving date is known weeks ahead; the handover is cheapest while the person can still brief "
+            "their successor on the risks and decisions they hold.",
+            example=_RISK + "  owner: person:tess-expert\n---\n" + _LEAVER + "  leftDate: 2025-07-31\n",
+            use_instead=_RISK + "  owner: person:jo-pm\n---\n" + _LEAVER + "  leftDate: 2025-07-31\n",
+        ),
+    ),
+    _leaving,
+)
+
+OPERATIONAL_RULES: tuple[FunctionRule, ...] = (
+    TEAM_CAPACITY,
+    OUTSIDE_PROJECT,
+    UNAVAILABLE,
+    LEAVER_RECORDS,
+    LEAVING_RECORDS,
+)

@@ -39,6 +39,9 @@ def _weights(ctx: RuleContext) -> Iterator[Finding]:
 
 def _envelope(ctx: RuleContext) -> Iterator[Finding]:
     from pmo_lint.model.kinds import Portfolio
+    from pmo_lint.rules.wording import style_of
+
+    money = style_of(ctx.catalog).money
 
     facts = ctx.all_facts()  # approvedBacByYear: the portfolio roll-up computed once per run
     for portfolio, item in ctx.catalog.typed(Portfolio):
@@ -48,8 +51,9 @@ def _envelope(ctx: RuleContext) -> Iterator[Finding]:
             if spent > envelope.amount + 0.005:
                 yield Finding(
                     f"approved budgets of the projects in portfolio {portfolio.metadata.name} add up to "
-                    f"{_number(spent)} in fiscal year {envelope.fiscal_year}, over its envelope of "
-                    f"{_number(envelope.amount)}; defer or cut a project, or raise the envelope",
+                    f"{money(spent)} in fiscal year {envelope.fiscal_year}, over its "
+                    f"envelope of {money(envelope.amount)}; defer or cut a project, "
+                    "or raise the envelope",
                     item,
                     ("spec", "budget", i, "amount"),
                 )
@@ -80,7 +84,7 @@ SCORING_WEIGHTS = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("PMOConfig",),
-        standard="STR-06 (pmo.md §b); weighted scoring model",
+        standard="Strategic PMO — a sound scoring model (weights add up to 100 %)",
         docs=RuleDocs(
             what="With `prioritization.method: weighted` in `pmo.yaml`, the `weight`s of all `criteria` add up to "
             "100 (percent).",
@@ -100,7 +104,7 @@ BUDGET_ENVELOPE = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Portfolio", "Project", "Program", "PMOConfig"),
-        standard="STR-07 (pmo.md §b); portfolio budget constraint",
+        standard="Strategic PMO — the portfolio stays within its budget each fiscal year",
         docs=RuleDocs(
             what="For each fiscal year in a portfolio's `budget`, the approved BAC of its projects (directly or "
             "through their program) does not exceed the amount. A project's budget counts as approved when it is "

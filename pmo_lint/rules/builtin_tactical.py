@@ -130,6 +130,8 @@ def _slip(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _overrun(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.rules.wording import style_of
+
     pmo = ctx.catalog.config
     tolerance = pmo.spec.thresholds.budget_variance_pct if pmo else 10.0
     for project, item, f in _active_projects(ctx):
@@ -144,9 +146,11 @@ def _overrun(ctx: RuleContext) -> Iterator[Finding]:
         if over <= tolerance or covering_change(ctx, project, "cost"):
             continue
         what = "forecast (EAC)" if worst == eac else "actual cost"
+        money = style_of(ctx.catalog).money
         yield Finding(
-            f"{what} of {worst:,.0f} exceeds BAC {bac:,.0f} by {over:.1f} % (tolerance {tolerance:g} %) and no cost "
-            "change request awaits a decision or an approved one awaits re-baselining; raise one under changes/",
+            f"{what} of {money(worst)} exceeds BAC {money(bac)} by {over:.1f} % (tolerance {tolerance:g} %) "
+            "and no cost change request awaits a decision or an approved one awaits re-baselining; "
+            "raise one under changes/",
             item,
             ("spec", "budget"),
         )
@@ -166,7 +170,7 @@ MILESTONE_CYCLE = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project",),
-        standard="TAC-09 (pmo.md §b); schedule network logic",
+        standard="Tactical PMO — a consistent schedule: no circular milestone dependencies",
         docs=RuleDocs(
             what="Following `dependsOn` from milestone to milestone within a project never comes back to where it "
             "started.",
@@ -187,7 +191,7 @@ MILESTONE_ORDER = FunctionRule(
         severity=Severity.WARNING,
         pack=PACK,
         kinds=("Project",),
-        standard="TAC-09 (pmo.md §b); finish-to-start dependencies",
+        standard="Tactical PMO — a consistent schedule: milestones finish after those they depend on",
         docs=RuleDocs(
             what="For each `dependsOn` link between milestones that are not cancelled, the predecessor's date "
             "(actual, else forecast) is not after the successor's.",
@@ -226,7 +230,7 @@ FINISH_SLIP = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "ChangeRequest", "PMOConfig"),
-        standard="TAC-07 (pmo.md §b); integrated change control (PMBOK), management by exception",
+        standard="Tactical PMO — schedule slips beyond tolerance go through change control",
         docs=RuleDocs(
             what="When an active project's `schedule.forecast.finish` is more than `thresholds.finishSlipDays` days "
             "after the finish of its active baseline, it has a change request of category `schedule` (not "
@@ -251,7 +255,7 @@ COST_OVERRUN = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "StatusReport", "ChangeRequest", "PMOConfig"),
-        standard="TAC-06, TAC-10 (pmo.md §b); integrated change control (PMBOK), management by exception",
+        standard="Tactical PMO — cost overruns beyond tolerance go through change control",
         docs=RuleDocs(
             what="When the estimate at completion (EAC from the latest status report, method `evm.eacMethod`) or "
             "the actual cost so far exceeds the approved BAC by more than `thresholds.budgetVariancePct` percent, "

@@ -38,8 +38,8 @@ def _qualified(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if gaps:
             yield Finding(
-                f"project manager {person.metadata.name} lacks the required training {', '.join(gaps)}; renew it "
-                "or assign a qualified project manager",
+                f"project manager {person.spec.profile.display_name} ({person.metadata.name}) lacks the required "
+                f"training {', '.join(gaps)}; renew it or assign a qualified project manager",
                 item,
                 ("spec", "owner"),
             )
@@ -58,7 +58,7 @@ PM_QUALIFIED = FunctionRule(
         severity=Severity.ERROR,
         pack=PACK,
         kinds=("Project", "Person", "PMOConfig"),
-        standard="TRF-05 (pmo.md §b); PMOConfig requiredTrainings for project-manager",
+        standard="Transformational PMO — project managers are trained before they are assigned",
         docs=RuleDocs(
             what="The `owner` (project manager) of every active project that is not closed holds each course "
             "`requiredTrainings` of `pmo.yaml` lists for the `project-manager` role, and the latest record of "

@@ -25,7 +25,7 @@ SYNTAX = RuleMeta(
     severity=Severity.ERROR,
     pack="core",
     can_disable=False,
-    standard="GOV-01",
+    standard="Governance PMO — every file is valid against its schema",
     docs=RuleDocs(
         what="The file parses as YAML 1.2: balanced quotes and brackets, consistent indentation, no duplicate "
         "keys (also when quoted differently), string keys only, no merge keys, no language-specific tags "
@@ -43,7 +43,7 @@ INVALID_FILE = RuleMeta(
     severity=Severity.ERROR,
     pack="core",
     can_disable=False,
-    standard="GOV-02",
+    standard="Governance PMO — every file sits at its place in the repository layout",
     docs=RuleDocs(
         what="Each `.yaml` file is a readable regular file in UTF-8 holding exactly one YAML document whose top "
         "level is a mapping. Empty files, several documents, a top-level list or scalar, other encodings, "
@@ -79,7 +79,7 @@ SCHEMA = RuleMeta(
     pack="core",
     can_disable=False,
     fixable=True,  # rules/fixes.py: enum spelling, kind, missing apiVersion, currency case
-    standard="GOV-01",
+    standard="Governance PMO — every file is valid against its schema",
     docs=RuleDocs(
         what="The entity's `apiVersion`, `kind`, `metadata` and `spec` match `schemas/<kind>.schema.json`: known "
         "keys only (typos are errors), required keys present, values of the right type, enum values spelled "
@@ -115,10 +115,14 @@ YAML11 = RuleMeta(
     pack="core",
     fixable=True,  # rules/fixes.py: quotes yes/no/on/off
     docs=RuleDocs(
-        what="Unquoted `yes`, `no`, `on`, `off`, `y`, `n` (booleans in YAML 1.1), numbers with a leading zero "
-        "(octal in YAML 1.1) and decimals ending in 0 such as a version `1.10` (read as 1.1).",
+        what="An unquoted value that YAML 1.1 reads as something else than YAML 1.2 does: `yes`, `no`, `on`, "
+        "`off`, `y`, `n` (booleans in YAML 1.1, text in 1.2), `012` (octal 10 in 1.1, 12 in 1.2), `09`, `0o12`, "
+        "`1e3` and `-.5` (numbers in 1.2 only), `1_000`, `0b101`, `1:30` and `+0x1F` (numbers in 1.1 only). "
+        "Values both read alike, such as `0.80` or `1.10`, are not reported. The message says how each "
+        "reads it and what to write.",
         why="pmo-lint reads YAML 1.2, but many other tools (PyYAML, older editors, CI systems) read YAML 1.1: "
-        "the same file would mean something else to them. Quote the value to say what you mean.",
+        "the same file would mean something else to them. Quote text; write a number the way both read it "
+        "(`12`, `1000.0`), as a quoted number is text.",
         example=_ENVELOPE + "kind: Person\nmetadata:\n  name: jdoe\n  labels:\n    country: NO\n",
         use_instead=_ENVELOPE + 'kind: Person\nmetadata:\n  name: jdoe\n  labels:\n    country: "NO"\n',
     ),
@@ -269,7 +273,7 @@ PATH_IDENTITY = FunctionRule(
         title="File path agrees with the entity's identity",
         severity=Severity.ERROR,
         pack="core",
-        standard="GOV-02",
+        standard="Governance PMO — every file sits at its place in the repository layout",
         docs=RuleDocs(
             what="Each entity lives where the repository layout says: `projects/<project>/project.yaml`, "
             "`projects/<project>/risks/<name>.yaml`, `people/<name>.yaml`, … Project-scoped records set "
@@ -290,7 +294,7 @@ UNIQUE_NAMES = FunctionRule(
         title="Names are unique per kind and namespace",
         severity=Severity.ERROR,
         pack="core",
-        standard="GOV-03",
+        standard="Governance PMO — one record per project, person and document",
         docs=RuleDocs(
             what="No two entities of one kind share a name within a namespace, ignoring case.",
             why="References must point to exactly one thing; two projects named alike split their history.",
@@ -310,7 +314,7 @@ REFERENCES = FunctionRule(
         title="Every reference resolves to an entity of the right kind",
         severity=Severity.ERROR,
         pack="core",
-        standard="GOV-04",
+        standard="Governance PMO — references point to records that exist",
         docs=RuleDocs(
             what="References `[kind:][namespace/]name` (owners, sponsors, goals, portfolios, approvers, risks, …) "
             "name an existing entity of a kind the field allows. A project's own records resolve in its namespace.",
@@ -329,7 +333,7 @@ CYCLES = FunctionRule(
         title="Hierarchies have no cycles",
         severity=Severity.ERROR,
         pack="core",
-        standard="STR-03",
+        standard="Strategic PMO — a consistent goal, portfolio and program hierarchy",
         docs=RuleDocs(
             what="Parent chains (goal → parent goal, team → parent team) end at a root instead of looping.",
             why="A loop makes roll-ups (goal contribution, team capacity) count forever or not at all.",
@@ -366,7 +370,7 @@ PHASE_MEANING = FunctionRule(
         severity=Severity.ERROR,
         pack="core",
         kinds=("PMOConfig",),
-        standard="Lifecycle and stage gates",
+        standard="Governance PMO — the organisation's lifecycle and stage gates",
         docs=RuleDocs(
             what="Each phase of `lifecycle.phases` in `pmo.yaml` has a `stage` (intake, initiation, planning, "
             "execution, closing or closed), stated or understood from a common phase name (`proposed`, "

@@ -23,6 +23,7 @@ from pmo_lint.model.refs import REF_KIND_NAMES
 from pmo_lint.rules import cel_adapter
 from pmo_lint.rules.base import Finding, RuleContext, RuleDocs, RuleMeta
 from pmo_lint.rules.policy_memo import PolicyMemo, Row
+from pmo_lint.rules.wording import MISSING, MessageStyle, format_money, format_person, format_value, style_of
 
 if TYPE_CHECKING:
     from pmo_lint.facts import Facts
@@ -169,6 +170,15 @@ def placeholders(template: str) -> list[str]:
     return [m.group(1).strip() for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
 
 
+def split_placeholder(text: str) -> tuple[str | None, str, str | None]:
+    """``money:facts.evm.eac|no forecast`` -> ("money", "facts.evm.eac", "no forecast")."""
+    spec, bar, fallback = text.partition("|")
+    style, colon, path = spec.partition(":")
+    if not colon:
+        style, path = "", spec
+    return (style.strip() or None), path.strip(), (fallback.strip() if bar else None)
+
+
 def _close(word: str, options: Iterable[str]) -> str:
     near = difflib.get_close_matches(word, sorted(options), n=1)
     return f"; did you mean {near[0]!r}?" if near else ""
@@ -303,12 +313,21 @@ def _read_rule(
         path = parsed
     each = raw.get("each")
     allowed = ROOTS | (EACH_ROOTS if each else frozenset())
-    for name in placeholders(raw["message"]):
+    for text in placeholders(raw["message"]):
+        style, name, _ = split_placeholder(text)
         root = re.split(r"[.\[]", name, maxsplit=1)[0]
+        if style is not None and style not in PLACEHOLDER_STYLES:
+            problem(
+                f"rules[{i}]: message placeholder {{{text}}} has an unknown format {style!r}"
+                f"{_close(style, PLACEHOLDER_STYLES)} (formats: {', '.join(sorted(PLACEHOLDER_STYLES))})",
+                (*at, "message"),
+            )
+            return None
         if not _PLACEHOLDER_PATH.match(name) or root not in allowed:
             problem(
-                f"rules[{i}]: message placeholder {{{name}}} must be a dotted path starting with "
-                f"{', '.join(sorted(allowed))}",
+                f"rules[{i}]: message placeholder {{{text}}} must be a dotted path starting with "
+                f"{', '.join(sorted(allowed))}, optionally with a format (`money:`, `person:`) and a "
+                "text for a missing value (`|no data`)",
                 (*at, "message"),
             )
             return None
@@ -570,31 +589,31 @@ def _resolve(name: str, scope: Mapping[str, Any]) -> Any:
     return node
 
 
-def format_value(value: Any) -> str:
-    if value is None:
-        return "?"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        if value.is_integer():
-            return str(int(value))
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, list):
-        return ", ".join(format_value(v) for v in value) if value else "none"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
-    return str(value)
+PLACEHOLDER_STYLES = frozenset({"money", "person"})
 
 
-def render_message(template: str, scope: Mapping[str, Any]) -> str:
+def render_placeholder(text: str, scope: Mapping[str, Any], style: MessageStyle | None = None) -> str:
+    kind, path, fallback = split_placeholder(text)
+    value = _resolve(path, scope)
+    if value is None or (value == [] and fallback is not None):
+        return fallback if fallback is not None else MISSING
+    style = style or MessageStyle()
+    if kind == "money":
+        return format_money(value, style.currency)
+    if kind == "person":
+        return format_person(value, style.people)
+    return format_value(value)
+
+
+def render_message(template: str, scope: Mapping[str, Any], style: MessageStyle | None = None) -> str:
+    """Fill ``{[format:]path[|text if missing]}`` placeholders (``{{``/``}}`` are literal braces)."""
+
     def sub(m: re.Match[str]) -> str:
         if m.group(0) == "{{":
             return "{"
         if m.group(0) == "}}":
             return "}"
-        return format_value(_resolve(m.group(1).strip(), scope))
+        return render_placeholder(m.group(1).strip(), scope, style)
 
     return _PLACEHOLDER.sub(sub, template)
 
@@ -667,11 +686,13 @@ def evaluate(
     context = None  # built at the first entity the memo cannot answer
     as_of = ctx.as_of.isoformat()
     exists_now = functools.partial(file_exists, ctx.files)  # re-checks a stored entry's exists() answers
+    style = style_of(ctx.catalog)
     out: list[tuple[RuleMeta, Finding]] = []
     for kind in sorted(by_kind):
         kind_rules = by_kind[kind]
         reads = _merge_reads(kind_rules)
-        group = memo.group(kind_rules, facts.config, as_of) if memo is not None else None
+        # messages name people and money: a renamed person or a new currency changes them
+        group = memo.group(kind_rules, facts.config, as_of, extra=style) if memo is not None else None
         config_set = False
         for item in ctx.catalog.of_kind(kind):
             data = item.data
@@ -700,7 +721,7 @@ def evaluate(
             scope = {"entity": data, "facts": entity_facts, "config": facts.config, "asOf": as_of}
             rows_out: list[Row] = []
             for index, rule in enumerate(kind_rules):
-                for meta, finding in _run_rule(rule, context, scope, item):
+                for meta, finding in _run_rule(rule, context, scope, item, style):
                     out.append((meta, finding))
                     rows_out.append((-1 if meta is POLICY_ERROR else index, finding.message, finding.data_path))
             if memo is not None and key is not None:
@@ -715,7 +736,7 @@ def _truth(rule: PolicyRule, key: str, value: Any) -> bool:
 
 
 def _run_rule(
-    rule: PolicyRule, context: Any, scope: dict[str, Any], item: LoadedEntity
+    rule: PolicyRule, context: Any, scope: dict[str, Any], item: LoadedEntity, style: MessageStyle | None = None
 ) -> Iterator[tuple[RuleMeta, Finding]]:
     progs = rule.programs
     stage = "when"
@@ -725,7 +746,7 @@ def _run_rule(
                 return
             stage = "assert"
             if not _truth(rule, "assert", progs["assert"].execute(context)):
-                yield rule.meta, Finding(render_message(rule.message, scope), item, rule.path)
+                yield rule.meta, Finding(render_message(rule.message, scope, style), item, rule.path)
             return
         stage = "each"
         items = progs["each"].execute(context)
@@ -743,7 +764,7 @@ def _run_rule(
             stage = "assert"
             if not _truth(rule, "assert", progs["assert"].execute(context)):
                 local = {**scope, "item": element, "index": float(index)}
-                yield rule.meta, Finding(render_message(rule.message, local), item, (*rule.path, index))
+                yield rule.meta, Finding(render_message(rule.message, local, style), item, (*rule.path, index))
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a failure (even a Rust panic) on one entity is a finding, not a crash

@@ -69,9 +69,12 @@ class PolicyMemo:
             return
         self.cache.put_many({self.key: blob})
 
-    def group(self, rules: Sequence[Any], config: Mapping[str, Any], as_of: str) -> bytes | None:
+    def group(
+        self, rules: Sequence[Any], config: Mapping[str, Any], as_of: str, *, extra: object = None
+    ) -> bytes | None:
         """Digest of what all entities of one kind share: the rules (sources, metadata, their
-        order: rows refer to rules by index), the configuration and the as-of date."""
+        order: rows refer to rules by index), the configuration, the as-of date and ``extra``
+        (what messages are worded with: currency, people's names)."""
         h = hashlib.blake2b(self.salt, digest_size=16)
         try:
             for rule in rules:
@@ -83,6 +86,7 @@ class PolicyMemo:
         except ValueError:  # a value marshal cannot hold: do not memoise this kind
             return None
         h.update(as_of.encode())
+        h.update(repr(extra).encode())
         return h.digest()
 
     def entity_key(self, group: bytes, rel: str, data: Any, facts: Any) -> bytes | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pmo_lint.rules.base import Rule, RuleMeta
 from pmo_lint.rules.builtin_governance import GOVERNANCE_RULES
 from pmo_lint.rules.builtin_history import HISTORY_RULES
+from pmo_lint.rules.builtin_lifecycle import LIFECYCLE_RULES
 from pmo_lint.rules.builtin_operational import OPERATIONAL_RULES
 from pmo_lint.rules.builtin_strategic import STRATEGIC_RULES
 from pmo_lint.rules.builtin_tactical import TACTICAL_RULES
@@ -16,7 +17,14 @@ def builtin_rules() -> list[Rule]:
     """Rules that run code over the catalog, in a fixed order."""
     rules: list[Rule] = list(CORE_RULES)
     rules += HISTORY_RULES  # change control: report only when PR mode or history gives them a base
-    rules += (*GOVERNANCE_RULES, *STRATEGIC_RULES, *TACTICAL_RULES, *OPERATIONAL_RULES, *TRANSFORMATIONAL_RULES)
+    rules += (
+        *GOVERNANCE_RULES,
+        *LIFECYCLE_RULES,
+        *STRATEGIC_RULES,
+        *TACTICAL_RULES,
+        *OPERATIONAL_RULES,
+        *TRANSFORMATIONAL_RULES,
+    )
     return rules
 
 

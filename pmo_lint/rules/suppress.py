@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pmo_lint.diagnostics import Diagnostic, Severity, Suppression
 from pmo_lint.model.refs import parse_ref
 from pmo_lint.rules.base import Finding, RuleDocs, RuleMeta
+from pmo_lint.rules.wording import style_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -59,7 +60,7 @@ WAIVER_EXPIRED = RuleMeta(
     title="Waivers are renewed or removed when they expire",
     severity=Severity.WARNING,
     pack="governance",
-    standard="GOV-14 (pmo.md §b)",
+    standard="Governance PMO — exemptions are justified, approved and time-limited",
     docs=RuleDocs(
         what="A Waiver whose `expires` date is before the as-of date. It no longer hides the findings it waived: "
         "they are reported again, and so is the waiver.",
@@ -74,7 +75,7 @@ WAIVER_ORPHAN = RuleMeta(
     title="Waivers match a finding",
     severity=Severity.WARNING,
     pack="governance",
-    standard="GOV-14 (pmo.md §b)",
+    standard="Governance PMO — exemptions are justified, approved and time-limited",
     docs=RuleDocs(
         what="A valid Waiver that hides nothing: its check names no known rule, or that rule reports nothing on "
         "its targets. (Not reported when the waived rule is not selected in this run.)",
@@ -89,7 +90,7 @@ WAIVER_UNAUTHORISED = RuleMeta(
     title="Waivers are approved by someone with the power to",
     severity=Severity.ERROR,
     pack="governance",
-    standard="GOV-10, GOV-14 (pmo.md §b)",
+    standard="Governance PMO — exemptions approved by someone with the power to grant them",
     docs=RuleDocs(
         what="The Waiver's `approvedBy` person holds none of the roles `pmo.yaml` `approvalMatrix` gives for "
         "`when: {category: waiver}` (pmo-director when the matrix has no such entry). Such a waiver hides nothing.",
@@ -277,9 +278,13 @@ def apply_waivers(
             )
             continue
         approver = catalog.lookup(spec.approved_by, kinds=("Person",))
-        held = list(approver.entity.spec.roles) if approver is not None else []  # type: ignore[attr-defined]
+        held = list(approver.entity.spec.held_roles()) if approver is not None else []  # type: ignore[attr-defined]
         if not set(held) & set(power):
-            who = spec.approved_by if approver is not None else f"{spec.approved_by} (not a known person)"
+            who = (
+                style_of(catalog).person(spec.approved_by)
+                if approver is not None
+                else f"{spec.approved_by} (not a known person)"
+            )
             findings.append(
                 (
                     WAIVER_UNAUTHORISED,

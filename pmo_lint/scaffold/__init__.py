@@ -30,6 +30,7 @@ _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 ENTITY_KINDS: dict[str, tuple[str, str]] = {
     "project": ("Project", "projects/{name}/project.yaml"),
     "risk": ("Risk", "projects/{project}/risks/{name}.yaml"),
+    "issue": ("Issue", "projects/{project}/issues/{name}.yaml"),
     "change-request": ("ChangeRequest", "projects/{project}/changes/{name}.yaml"),
     "status-report": ("StatusReport", "projects/{project}/status/{name}.yaml"),
     "benefit": ("Benefit", "projects/{project}/benefits/{name}.yaml"),

@@ -84,7 +84,9 @@ def _message(error: ValidationError) -> Iterator[SchemaProblem]:
         options = ", ".join(str(o) for o in wanted_value)
         near = difflib.get_close_matches(str(instance), [str(o) for o in wanted_value], n=1)
         hint = f"; did you mean {near[0]!r}?" if near else ""
-        yield SchemaProblem(path, f"{_shown(instance)} is not one of: {options}{hint}")
+        yield SchemaProblem(
+            path, f"{_shown(instance)} is not one of the allowed values; expected one of: {options}{hint}"
+        )
         return
     if v == "const":
         yield SchemaProblem(path, f"{_shown(instance)} must be {wanted_value!r}")
@@ -103,9 +105,16 @@ def _message(error: ValidationError) -> Iterator[SchemaProblem]:
 def _reduce(error: ValidationError) -> ValidationError:
     # anyOf/oneOf (optional fields, unions) report one branch: the best match
     if error.validator in ("anyOf", "oneOf") and error.context:
-        best = best_match(error.context)
+        # an optional field (`X | None`) is a union with null: "expected null" never helps, the
+        # other branch (an enum's options, a date's format) says what a value should look like
+        context = [e for e in error.context if not _is_null_branch(e)] or error.context
+        best = best_match(context)
         return _reduce(best) if best is not None else error
     return error
+
+
+def _is_null_branch(error: ValidationError) -> bool:
+    return error.validator == "type" and error.validator_value == "null" and len(error.relative_schema_path) <= 2
 
 
 def _pydantic_problems(exc: pydantic.ValidationError, data: Any) -> list[SchemaProblem]:
@@ -146,7 +155,7 @@ def validate(data: dict[str, Any]) -> tuple[Entity | None, list[SchemaProblem]]:
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         for problem in _message(_reduce(error)):
             # one finding per value: a bad date fails both `pattern` and `format`; say it once
-            if problem.data_path not in seen or problem.at_key:
+            if problem.data_path not in seen or (problem.at_key and problem not in problems):
                 seen.add(problem.data_path)
                 problems.append(problem)
     if not problems:  # the model is stricter than the schema here; say what the model says

@@ -16,6 +16,7 @@ from pmo_lint.diagnostics import Diagnostic, Result, Severity
 
 if TYPE_CHECKING:
     from pmo_lint.facts import Facts
+    from pmo_lint.facts.leaver import Holding
     from pmo_lint.model.catalog import Catalog, LoadedEntity
     from pmo_lint.model.kinds import (
         PMOConfig,
@@ -155,6 +156,7 @@ class PortfolioView:
     projects: list[ProjectView]
     loads: list[PersonLoad]
     waivers: list[LoadedEntity]
+    reassign: list[Holding] = field(default_factory=list)  # records and bookings of people who left or are leaving
     _by_name: dict[str, ProjectView] = field(default_factory=dict, repr=False)
 
     @property
@@ -350,7 +352,11 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
         )
         projects.append(view)
     projects.sort(key=lambda p: p.name)
-    return PortfolioView(as_of, config, catalog, result, projects, _loads(catalog, facts), waivers)
+    from pmo_lint.facts.leaver import bookings, holdings
+
+    reassign = holdings(catalog, facts, as_of) + bookings(catalog, as_of)
+    loads = _loads(catalog, facts)
+    return PortfolioView(as_of, config, catalog, result, projects, loads, waivers, reassign=reassign)
 
 
 def severity_counts(diags: Iterable[Diagnostic]) -> dict[str, int]:

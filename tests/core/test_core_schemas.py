@@ -112,3 +112,34 @@ def test_schema_and_model_reject_alike(change: Any, path: str) -> None:
     assert any(".".join(str(p) for p in e.absolute_path) == path for e in errors), [e.message for e in errors]
     with pytest.raises(pydantic.ValidationError):
         KIND_BY_NAME["Person"].model_validate(data)
+
+
+def _report() -> dict[str, Any]:
+    return _load(SAMPLE / "projects" / "wms-replacement" / "status" / "2025-06-27.yaml")
+
+
+def test_decisions_needed_take_sentences_and_structured_entries() -> None:
+    data = _report()
+    data["spec"]["decisionsNeeded"] = [
+        "Confirm the freeze window",
+        {"decision": "Approve the budget", "decider": "person:henrik-jansen", "raisedDate": "2025-06-20"},
+        {"decision": "Pick a vendor", "id": "vendor", "state": "decided", "decidedDate": "2025-06-25"},
+    ]
+    assert list(_validator("StatusReport").iter_errors(data)) == []
+    model = KIND_BY_NAME["StatusReport"].model_validate(data)
+    first, second, _third = model.spec.decisions_needed  # type: ignore[attr-defined]
+    assert first == "Confirm the freeze window"
+    assert second.decider == "person:henrik-jansen"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [{"decision": "x", "neededBy": "soon"}, {"decision": "x", "state": "pending"}, {"text": "x"}, 5],
+    ids=["bad-date", "bad-state", "no-decision", "number"],
+)
+def test_schema_and_model_reject_bad_decisions_alike(entry: Any) -> None:
+    data = _report()
+    data["spec"]["decisionsNeeded"] = [entry]
+    assert list(_validator("StatusReport").iter_errors(data)), "the published schema accepted it"
+    with pytest.raises(pydantic.ValidationError):
+        KIND_BY_NAME["StatusReport"].model_validate(data)

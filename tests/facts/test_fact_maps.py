@@ -157,7 +157,12 @@ def test_other_kinds(portfolio: Path) -> None:
         "pendingDays": 20.0,
         "approved": False,
         "approverRoles": [],
+        "approvers": [],
+        "approverRelations": [],
         "requiredRoles": ["pmo-director", "project-manager"],
+        "approvalRows": [["pmo-director"], ["project-manager"]],
+        "unmetApprovalRows": [["pmo-director"], ["project-manager"]],
+        "unmetApprovals": "pmo-director; and project-manager",
         "baselineExists": True,
     }
     person = by["people/jo-pm.yaml"]
@@ -167,7 +172,13 @@ def test_other_kinds(portfolio: Path) -> None:
     assert person["overAllocatedMonths"] == ["2025-03"]
     assert person["expiredTrainings"] == ["pm-basics"]  # the latest record expired on 2025-06-15
     assert person["missingTrainings"] == ["risk-101"]
-    assert by["projects/crm/status/2025-06-20.yaml"] == {"ageDays": 10.0, "isLatest": True}
+    assert by["projects/crm/status/2025-06-20.yaml"] == {
+        "ageDays": 10.0,
+        "isLatest": True,
+        "decisions": [],
+        "openDecisions": 0.0,
+        "projectActive": True,
+    }
     assert by["projects/crm/status/2025-05-20.yaml"]["isLatest"] is False
     assert by["waivers/w-1.yaml"] == {"expired": False, "daysToExpiry": 10.0}
     # BAC 800 falls in fiscal year 2025 (baseline start); the 2025 envelope is 700

@@ -133,7 +133,7 @@ def test_approval_by_coordinator_where_matrix_requires_director_fails(make_repo:
     assert code == 1 and codes(diags) == ["GOV043"]
     assert diags[0]["path"] == CR1
     assert diags[0]["dataPath"] == "spec.approval.approvals[0].by"
-    assert "requires one of: pmo-director" in diags[0]["message"]
+    assert "requires an approval by pmo-director" in diags[0]["message"]
 
 
 def test_small_cost_change_may_be_approved_by_the_project_manager(make_repo: Callable[..., Repo]) -> None:

@@ -78,6 +78,7 @@ def test_every_kind_can_be_created_and_passes_with_every_pack(repo: Path, pmo: C
         ("project", "demo"),
         ("team", "delivery"),
         ("risk", "r-001"),
+        ("issue", "i-001"),
         ("change-request", "cr-001"),
         ("status-report", "demo", "--date", "2026-01-05"),
         ("benefit", "faster-onboarding"),
@@ -209,7 +210,7 @@ def test_init_never_overwrites_unless_forced(pmo: Callable[..., CliResult], repo
 
 def test_init_asks_unless_yes(tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["init", str(tmp_path)], input="Acme\nstrategic, governance\nusd\nJo Doe\n")
+    result = runner.invoke(cli, ["init", str(tmp_path)], input="Acme\nstrategic, governance\n\nusd\nJo Doe\n")
     assert result.exit_code == 0, result.output
     pmo = _load_yaml(tmp_path / "pmo.yaml")["spec"]
     assert (pmo["organization"], pmo["pmoTypes"], pmo["currency"]) == ("Acme", ["strategic", "governance"], "USD")

@@ -37,6 +37,7 @@ class FixturePhase:
     stage: str | None  # None: left to pmo-lint to infer from the id
     gate: str | None = None
     base: str | None = None  # the base phase it stands for
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,12 @@ class Lifecycle:
                 parts.append(f"stage: {p.stage}")
             if p.gate:
                 parts.append(f"startGate: {p.gate}")
+            if p.base == "initiating":
+                parts.append("dropRequiredFields: [/spec/requester]")
             if p.base:
                 parts.append(f"requiredFields: {_REQUIRED[p.base]}")
+            if p.optional:
+                parts.append("optional: true")
             lines.append("      - {" + ", ".join(parts) + "}")
         lines.append("    gates:")
         for g in self.gates:
@@ -96,14 +101,16 @@ INIT = Lifecycle(
         FixturePhase("initiation", "initiation", None, "initiating"),
         FixturePhase("planning", "planning", "G1", "planning"),
         FixturePhase("execution", "execution", "G2", "executing"),
-        FixturePhase("closure", "closing", "G3", "closing"),
+        # closure is where a finished project stays (state completed): it stands for the base's closed phase,
+        # and the base's closing phase, with no gate of its own, has no equivalent here
+        FixturePhase("closure", "closing", "G3", "closed"),
     ),
     (
         FixtureGate("G1", "Approve the business case", "G1"),
         FixtureGate("G2", "Approve the baseline", "G2"),
         FixtureGate("G3", "Accept and close", "G3"),
     ),
-    {"G0": (), "G1": ("G1",), "G2": ("G2", "G3"), "G3": ("G3",)},
+    {"G0": (), "G1": ("G1",), "G2": ("G2",), "G3": ("G3",)},
     closed_by_state=True,
 )
 # PRINCE2: a mandate, Starting up (the project brief), the initiation stage (the PID: plans and
@@ -116,7 +123,7 @@ PRINCE2 = Lifecycle(
         FixturePhase("starting-up", "initiation", "DP0", "initiating"),
         FixturePhase("initiation", "planning", "DP1", "planning"),
         FixturePhase("stage-2", None, "DP2", "executing"),
-        FixturePhase("stage-3", None, "SB2", None),
+        FixturePhase("stage-3", None, "SB2", None, optional=True),  # a project's plan may have two stages
         FixturePhase("closing", None, None, "closing"),
         FixturePhase("closed", None, "DP5", "closed"),
     ),
@@ -187,8 +194,7 @@ def translate(text: str, lc: Lifecycle) -> tuple[str | None, str]:
         if (pm := _PHASE.search(line)) and pm.group(1) in _REQUIRED:
             base = pm.group(1)
             target = lc.phase_for(base)
-            if target is None and base == "closed" and lc.closed_by_state:
-                target = lc.phase_for("closing")
+            if target is not None and base == "closed" and lc.closed_by_state:
                 state = _STATE.search(line) or next(
                     (s for s in map(_STATE.search, lines[n + 1 : n + 4]) if s is not None), None
                 )

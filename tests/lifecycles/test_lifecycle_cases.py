@@ -81,5 +81,5 @@ def test_most_cases_are_expressible_in_every_lifecycle(tmp_path: Path) -> None:
                 _translated_portfolio(tmp_path / lc.name / case.parent.name / case.stem, lc, overlay, delete), str
             ):
                 lost.append(f"{case.parent.name}/{case.stem}")
-        limit = 20 if lc.name == "init" else 0  # init has no intake and no closed phase
+        limit = 25 if lc.name == "init" else 0  # init has no intake phase, and its closure needs a gate
         assert len(lost) <= limit, f"{lc.name}: {lost}"

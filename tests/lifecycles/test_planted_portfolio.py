@@ -19,11 +19,7 @@ from tests.policies.conftest import BASE, check
 CRM = BASE / "projects" / "crm-migration"
 PROJECT = (CRM / "project.yaml").read_text(encoding="utf-8")
 REPORT = (CRM / "status" / "2025-06-20.yaml").read_text(encoding="utf-8")
-GATES = (
-    "      - {gate: G0, decision: approved, decidedBy: person:pat-director, date: 2024-11-15}\n"
-    "      - {gate: G1, decision: approved, decidedBy: person:pat-director, date: 2024-12-10}\n"
-    "      - {gate: G2, decision: approved, decidedBy: person:pat-director, date: 2025-01-03}\n"
-)
+GATES = PROJECT.split("    gates:\n", 1)[1].split("  alignment:", 1)[0]  # G0, G1 (with its evidence), G2
 
 
 def _project(name: str, *edits: tuple[str, str]) -> str:
@@ -31,6 +27,7 @@ def _project(name: str, *edits: tuple[str, str]) -> str:
     text = PROJECT.replace("crm-migration", name).replace("    priority: 1\n", "")
     text = text.replace("{value: 4, urgency: 3, risk-reduction: 2}", "{value: 1, urgency: 1, risk-reduction: 1}")
     for old, new in edits:
+        old, new = old.replace("crm-migration", name), new.replace("crm-migration", name)
         assert old in text, (name, old)
         text = text.replace(old, new)
     return text
@@ -101,8 +98,18 @@ def planted() -> dict[str, str]:
     files["projects/closed-no-report/project.yaml"] = _project(
         "closed-no-report",
         ("phase: executing\n    state: active", "phase: closed\n    state: completed"),
-        (GATES, GATES + "      - {gate: G3, decision: approved, decidedBy: person:pat-director, date: 2025-06-02}\n"),
+        (
+            GATES,
+            GATES + "      - {gate: G3, decision: approved, decidedBy: person:pat-director, date: 2025-06-02, "
+            "evidence: [projects/closed-no-report/docs/lessons-learned.md]}\n",
+        ),
         ("    actual: {start: 2025-01-06}", "    actual: {start: 2025-01-06, finish: 2025-05-30}"),
+        # its benefits are handed over for review after closure (STR015, TRF009): the report is the one problem
+        (
+            "  benefits: [b-001]\n",
+            "  benefits: [b-001]\n  benefitsReviewPlan:\n    reviewer: person:pat-director\n"
+            "    reviews: [{date: 2025-12-31}]\n",
+        ),
         (
             "    businessCase: projects/closed-no-report/docs/business-case.md\n",
             "    businessCase: projects/closed-no-report/docs/business-case.md\n"
@@ -146,6 +153,7 @@ EXPECTED = Counter(
         ("STR010", "projects/planning-no-benefit/project.yaml"): 1,
         ("STR008", "portfolios/digital.yaml"): 1,
         ("GOV007", "projects/closed-no-report/project.yaml"): 1,
+        ("GOV020", "projects/closed-no-report/project.yaml"): 1,  # G3 approved without the closure report
         ("TAC001", "projects/expired-waiver/project.yaml"): 1,
         ("GOV050", "waivers/expired-waiver-stale.yaml"): 1,
         ("GOV002", "projects/gate-missing/project.yaml"): 1,
@@ -188,3 +196,25 @@ def test_every_planted_problem_is_found_and_nothing_else(lc: Lifecycle, tmp_path
     missing = EXPECTED - got
     extra = got - EXPECTED
     assert not missing and not extra, f"{lc.name}: missed {dict(missing)}; false alarms {dict(extra)}"
+
+
+def test_prince2_projects_with_two_and_three_stages_are_clean_beside_the_planted_problems(tmp_path: Path) -> None:
+    """The tailored two-stage project and the full three-stage one add no finding under every rule."""
+    from tests.lifecycles.kit import PRINCE2
+    from tests.lifecycles.test_tailoring import TWO_STAGES, _prince2, _project
+
+    _write(tmp_path, PRINCE2)
+    projects = {
+        "two-stage": _project("two-stage", "closing", ["DP0", "DP1", "DP2"], TWO_STAGES),
+        "three-stage": _project("three-stage", "closing", ["DP0", "DP1", "DP2", "SB2"]),
+    }
+    _prince2(tmp_path, projects)
+    # _prince2 wrote the base again, translated; put the planted files back on top
+    _write(tmp_path, PRINCE2)
+    got = _found(tmp_path)
+    on_them = {key: n for key, n in got.items() if key[0].startswith(("projects/two-stage/", "projects/three-stage/"))}
+    assert on_them == {}
+    planted = Counter({(code, path): n for (path, code), n in got.items()}) - Counter(
+        {(code, path): n for (path, code), n in on_them.items()}
+    )
+    assert planted == EXPECTED

@@ -48,9 +48,9 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     seen: list[str] = []
     real = policy._run_rule
 
-    def spy(rule: Any, context: Any, scope: Any, item: Any) -> Any:
+    def spy(rule: Any, context: Any, scope: Any, item: Any, style: Any = None) -> Any:
         seen.append(item.path)
-        return real(rule, context, scope, item)
+        return real(rule, context, scope, item, style)
 
     monkeypatch.setattr(policy, "_run_rule", spy)
     yield seen

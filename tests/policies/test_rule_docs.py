@@ -30,7 +30,8 @@ def _policy_rules() -> list[dict[str, Any]]:
     return rules
 
 
-MY_MODULES = {f"pmo_lint.rules.builtin_{pack}" for pack in PACKS}  # history and waiver rules test themselves
+# history and waiver rules test themselves
+MY_MODULES = {f"pmo_lint.rules.builtin_{pack}" for pack in (*PACKS, "lifecycle")}
 
 
 def _builtin_rules() -> list[dict[str, Any]]:

@@ -315,9 +315,9 @@ def test_unit_helpers() -> None:
     assert len(normalise(list(range(5000)))) == 1000  # bounded before CEL sees it
     assert format_value(0.8333) == "0.83"
     assert format_value(12.0) == "12"
-    assert format_value(None) == "?"
+    assert format_value(None) == "unknown"
     assert format_value(["a", "b"]) == "a, b"
-    assert render_message("{{x}} {facts.a.b} {facts.missing}", {"facts": {"a": {"b": 2.0}}}) == "{x} 2 ?"
+    assert render_message("{{x}} {facts.a.b} {facts.missing}", {"facts": {"a": {"b": 2.0}}}) == "{x} 2 unknown"
     assert comprehension_depth("a.all(x, x.b.exists(y, y.c.map(z, z)))") == 3
     assert comprehension_depth("a.all(x, x > 0) && b.exists(y, y)") == 1
     assert comprehension_depth('"a.all(x, b.all(y, c.all(z, z)))" == s') == 0

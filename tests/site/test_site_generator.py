@@ -255,3 +255,58 @@ def test_extreme_values_still_make_pages(tmp_path: Path) -> None:
     assert "EVM S-curve of data-lake" in page and "1,000,000,000,000,000" in page
     assert "no-such-phase" in html.unescape(site.pages["index.md"])
     assert "1900-01" in site.pages["roadmap.md"]
+
+
+def test_project_page_lists_open_issues_and_waiting_decisions(tmp_path: Path) -> None:
+    root = tmp_path / "portfolio"
+    shutil.copytree(PORTFOLIO, root)
+    project = root / "projects/crm-migration"
+    (project / "issues").mkdir()
+    issue = "apiVersion: pmo-lint/v1\nkind: Issue\nmetadata:\n  name: {name}\n  namespace: crm-migration\n"
+    issue += "  title: {title}\nspec:\n  raisedDate: 2025-06-02\n  owner: person:jdoe\n  severity: {sev}\n"
+    issue += "  state: {state}\n"
+    (project / "issues/i-001.yaml").write_text(
+        issue.format(name="i-001", title="Vendor API rate limit", sev="high", state="in-progress"), encoding="utf-8"
+    )
+    (project / "issues/i-002.yaml").write_text(
+        issue.format(name="i-002", title="Old closed issue", sev="critical", state="closed"), encoding="utf-8"
+    )
+    report = project / "status/2025-06-20.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8")
+        + "  decisionsNeeded:\n    - Approve the cut-over weekend\n"
+        + "    - {decision: Already taken, state: decided, decidedDate: 2025-06-19}\n",
+        encoding="utf-8",
+    )
+    page = html.unescape(
+        generate(root, SiteOptions(as_of=AS_OF, sections=("projects",))).pages["projects/crm-migration.md"]
+    )
+    assert "## Open issues" in page
+    assert "Vendor API rate limit" in page and "Old closed issue" not in page
+    assert "### Decisions needed (status report of 2025-06-20)" in page
+    assert "Approve the cut-over weekend" in page and "Already taken" not in page
+
+
+def test_resources_page_lists_what_leavers_hold(tmp_path: Path, site) -> None:  # type: ignore[no-untyped-def]
+    assert "## To reassign" in site.pages["resources.md"]
+    assert "Nobody who has left" in site.pages["resources.md"]
+    root = tmp_path / "portfolio"
+    shutil.copytree(PORTFOLIO, root)
+    jdoe = root / "people/jdoe.yaml"
+    text = jdoe.read_text(encoding="utf-8").replace("displayName: Jo Doe", "displayName: 'Jo <b>Doe</b>'")
+    jdoe.write_text(text + "  active: false\n  leftDate: 2025-04-30\n", encoding="utf-8")
+    asmith = root / "people/asmith.yaml"
+    asmith.write_text(asmith.read_text(encoding="utf-8") + "  leftDate: 2025-08-31\n", encoding="utf-8")
+    raw = generate(root, SiteOptions(as_of=AS_OF, sections=("resources", "projects"))).pages["resources.md"]
+    assert "<b>" not in raw  # the display name is escaped
+    page = html.unescape(raw)
+    gone = page.index("### Jo <b>Doe</b> (jdoe), left on 2025-04-30")
+    later = page.index("### Ann Smith (asmith), leaves on 2025-08-31")
+    assert gone < later  # people who have left come first
+    jo, ann = page[gone:later], page[later:]
+    assert "| risk r-001 | [crm-migration](projects/crm-migration.md) | owner | reassign it |" in jo
+    assert "| project crm-migration | [crm-migration](projects/crm-migration.md) | project manager |" in jo
+    assert "| team delivery | — | lead | name a new lead |" in jo
+    assert "assignment to crm-migration until" in jo
+    assert "| program crm | — | owner | reassign it before 2025-08-31 |" in ann
+    assert "name a new sponsor before 2025-08-31" in ann

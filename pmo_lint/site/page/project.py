@@ -36,6 +36,64 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
+def _person_label(ctx: Ctx, ref: str | None) -> str:
+    """ "Jo PM (jo-pm)" for a person of the portfolio, else the reference as written."""
+    if not ref:
+        return ""
+    found = ctx.view.catalog.lookup(ref, kinds=("Person",))
+    if found is None:
+        return ref
+    return f"{found.entity.spec.profile.display_name} ({found.entity.name})"  # type: ignore[attr-defined]
+
+
+def _issues_and_decisions(ctx: Ctx, p: ProjectView) -> str:
+    """Open issues (worst first) and the decisions the latest status report still waits for."""
+    from pmo_lint.model.kinds import Issue
+
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    issues = [cast("Issue", i.entity) for i in ctx.view.catalog.project_records(p.name, Issue.KIND)]
+    live = sorted(
+        (i for i in issues if i.spec.state in ("open", "in-progress")),
+        key=lambda i: (order[i.spec.severity], i.spec.raised_date, i.name),
+    )
+    out = ["\n## Open issues\n\n"]
+    if live:
+        rows = [
+            (
+                esc(i.name),
+                esc(i.display),
+                esc(i.spec.severity),
+                esc(i.spec.state),
+                esc(_person_label(ctx, i.spec.owner)),
+                str(i.spec.raised_date),
+                str(i.spec.due_date or ""),
+                esc(f"{i.spec.escalation.level} ({i.spec.escalation.escalated_date})") if i.spec.escalation else "",
+            )
+            for i in live
+        ]
+        out.append(md_table(("Id", "Issue", "Severity", "State", "Owner", "Raised", "Due", "Escalated to"), rows))
+    else:
+        out.append(f"No open issues ({len(issues)} resolved or closed).\n" if issues else "No issues recorded.\n")
+    latest = p.latest
+    waiting = [d for d in (latest.spec.decisions_needed if latest else []) if isinstance(d, str) or d.state == "open"]
+    if waiting and latest is not None:
+        out.append(f"\n### Decisions needed (status report of {latest.spec.report_date})\n\n")
+        sponsor = p.project.spec.sponsor
+        decisions: list[tuple[str, ...]] = [
+            (esc(d), "", "", esc(_person_label(ctx, sponsor)))
+            if isinstance(d, str)
+            else (
+                esc(d.decision),
+                str(d.raised_date or ""),
+                str(d.needed_by or ""),
+                esc(_person_label(ctx, d.decider or sponsor)),
+            )
+            for d in waiting
+        ]
+        out.append(md_table(("Decision", "Raised", "Needed by", "Decider"), decisions))
+    return "".join(out)
+
+
 def s_curve(p: ProjectView) -> Html | None:
     """Cumulative planned value (baseline by period), actual cost, and the earned value of each report."""
     spec = p.project.spec
@@ -236,6 +294,8 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
             )
         )
     out.append(md_table(("Id", "Risk", "Probability × impact", "Score", "Rank", "State", "Description"), risk_rows))
+
+    out.append(_issues_and_decisions(ctx, p))
 
     out.append("\n## Change requests\n\n")
     cr_rows = []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from pmo_lint.site.html import block, esc, md_table, num
-from pmo_lint.site.page.common import Ctx, as_of_note, front
+from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
 
 HERE = "resources.md"
 
@@ -30,6 +32,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     months = sorted({m for p in v.loads for m in p.months})
     if not months:
         out.append("_No allocations._\n")
+        out.append(_reassign(ctx))
         return {HERE: "".join(out)}
     head = "<th>Person</th><th>Capacity</th>" + "".join(
         f'<th style="white-space:nowrap"><small>{m}</small></th>' for m in months
@@ -59,4 +62,37 @@ def render(ctx: Ctx) -> dict[str, str]:
             "llrr",
         )
     )
+    out.append(_reassign(ctx))
     return {HERE: "".join(out)}
+
+
+def _reassign(ctx: Ctx) -> str:
+    """Each person who has left or is leaving, with the open records and bookings that still name them."""
+    out = ["\n## To reassign\n\n"]
+    held = sorted(ctx.view.reassign, key=lambda h: (not h.leaver.gone, h.leaver.label, h.record.path, h.data_path))
+    if not held:
+        out.append("_Nobody who has left, or is leaving, still holds an open record._\n")
+        return "".join(out)
+    out.append(
+        "Open risks, issues, benefits, pending decisions and approvals, teams, live projects, programs, "
+        "portfolios, goals and bookings that still name someone who has left (or has a leaving date ahead).\n"
+    )
+    for _label, group in groupby(held, key=lambda h: h.leaver):
+        rows = list(group)
+        leaver = rows[0].leaver
+        out.append(f"\n### {esc(leaver.label)}, {esc(leaver.when.removeprefix('who '))}\n\n")
+        out.append(
+            md_table(
+                ("Record", "Project", "As", "To do"),
+                [
+                    (
+                        esc(h.what),
+                        project_link(ctx, HERE, h.project) if h.project else "—",
+                        esc(h.role),
+                        esc(h.fix if leaver.gone else f"{h.fix} before {leaver.left}"),
+                    )
+                    for h in rows
+                ],
+            )
+        )
+    return "".join(out)
