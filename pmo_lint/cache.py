@@ -3,6 +3,8 @@
 Where: ``cache-dir`` of the configuration (relative to the portfolio root), else the environment
 variable ``PMO_LINT_CACHE_DIR``, else ``.pmo-lint-cache/`` at the portfolio root (with a
 ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``, as ruff and pytest do). ``--no-cache`` bypasses it.
+A repository's configuration cannot put it outside the repository (config.py, paths.py), and links
+committed in its place are never written through.
 
 Why SQLite in WAL mode: one file, atomic transactions, readers never block on a writer, so two
 runs sharing a cache (pre-commit and an editor, parallel CI jobs on one runner) stay correct; a
@@ -42,7 +44,47 @@ def cache_folder(root: Path, configured: str) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def _secret() -> bytes | None:
+def usable_folder(root: Path, configured: str) -> Path | None:
+    """The cache folder, or None when the default one leads outside the repository.
+
+    A configured ``cache-dir`` was confined when the configuration was read (config.py) and
+    ``PMO_LINT_CACHE_DIR`` is the CI owner's choice; the default ``.pmo-lint-cache`` could still be a
+    symbolic link a pull request committed, and the cache never writes through it.
+    """
+    from pmo_lint.paths import Boundary
+
+    folder = cache_folder(root, configured)
+    if configured or os.environ.get("PMO_LINT_CACHE_DIR", ""):
+        return folder
+    return folder if Boundary.of(root).contains_repository(folder) else None
+
+
+def sign(secret: bytes, key: str, value: bytes) -> bytes:
+    """The HMAC of ``value`` stored under ``key`` (so an entry cannot be moved to another key)."""
+    # hmac.digest: the one-shot C path, several times faster than hmac.new() per entry
+    return hmac.digest(secret, key.encode("utf-8") + b"\0" + value, "sha256")
+
+
+def verified(secret: bytes, key: str, blob: object) -> bytes | None:
+    """The value of a signed ``blob`` (MAC then value), or None when it does not verify."""
+    if not isinstance(blob, bytes) or len(blob) < _MAC_SIZE:
+        return None
+    mac, value = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+    return value if hmac.compare_digest(mac, sign(secret, key, value)) else None
+
+
+def drop_links(folder: Path, names: Iterable[str]) -> None:
+    """Remove entries of the cache folder that are not regular files (a committed link to a file
+    elsewhere would make the cache write there); the link goes, its target is never touched."""
+    for name in names:
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                path.unlink()
+
+
+def secret() -> bytes | None:
+    """The key of every cache signature, kept outside the repository (see the module docs)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
     path = Path(base) / "pmo-lint" / "secret"
     try:
@@ -87,15 +129,18 @@ class Cache:
 
     @classmethod
     def open(cls, root: Path, configured: str = "") -> Cache | None:
-        secret = _secret()
-        if secret is None:
+        key = secret()
+        if key is None:
             return None
-        folder = cache_folder(root, configured)
+        folder = usable_folder(root, configured)
+        if folder is None:
+            return None
         try:
             _prepare_folder(folder)
+            drop_links(folder, (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"))
         except OSError:
             return None
-        cache = cls(folder, secret)
+        cache = cls(folder, key)
         return cache if cache._connect() else None
 
     # -- storage ----------------------------------------------------------------------------------
@@ -128,14 +173,10 @@ class Cache:
             self._db = None
 
     def _sign(self, key: str, value: bytes) -> bytes:
-        # hmac.digest: the one-shot C path, several times faster than hmac.new() per entry
-        return hmac.digest(self._secret, key.encode("utf-8") + b"\0" + value, "sha256")
+        return sign(self._secret, key, value)
 
     def _verify(self, key: str, blob: bytes) -> bytes | None:
-        if not isinstance(blob, bytes) or len(blob) < _MAC_SIZE:
-            return None
-        mac, value = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
-        return value if hmac.compare_digest(mac, self._sign(key, value)) else None
+        return verified(self._secret, key, blob)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         """Verified values of those keys that are present."""

@@ -7,8 +7,8 @@ Heavy modules (engine → pydantic, jsonschema; git; mkdocs) are imported inside
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
-import sys
 import traceback
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -24,13 +24,66 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_OS_REASONS = {
+    errno.ELOOP: "a symbolic link that loops (it points back to itself)",
+    errno.ENAMETOOLONG: "the name is too long for the file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENOENT: "no such file or folder",
+    errno.ENXIO: "is a FIFO or device with nothing at the other end",
+}
+
+
+def os_error_text(exc: OSError, path: object = None) -> str:
+    """``projects/x.yaml: a symbolic link that loops`` from an OSError, in words a user can act on."""
+    reason = _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = path if path is not None else exc.filename
+    return f"{os.fsdecode(where)}: {reason}" if isinstance(where, (str, bytes, os.PathLike)) else reason
+
+
+def check_named_path(path: Path) -> None:
+    """Refuse a path named on the command line that no command can use: a looping symbolic link, a name
+    too long, a folder on the way that cannot be entered. A path that does not exist yet is left to the
+    command (output folders are created)."""
+    from pmo_lint.errors import UsageError
+
+    try:
+        info = os.lstat(path)
+        if info.st_mode & 0o170000 == 0o120000:  # a symbolic link: where does it lead?
+            path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(os_error_text(exc, path)) from None
+    except ValueError:  # a NUL byte in the name
+        raise UsageError(f"{path!r}: not a usable file name") from None
+
+
+def _named_paths(kwargs: dict[str, Any]) -> list[Path]:
+    out: list[Path] = []
+    for value in kwargs.values():
+        if isinstance(value, Path):
+            out.append(value)
+        elif isinstance(value, tuple):
+            out.extend(v for v in value if isinstance(v, Path))
+    return out
+
+
 def handle_errors(func: F) -> F:
-    """The one place that maps exceptions to exit codes (pre-commit's error_handler habit)."""
+    """The one place that maps exceptions to exit codes (pre-commit's error_handler habit).
+
+    Every path a command takes (a click ``Path`` argument or option) is checked first, so a looping
+    symbolic link or an over-long name is an input error (exit 2) in every command, not a crash.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> int:
         show_tb = bool(kwargs.pop("traceback", False)) or os.environ.get("PMO_LINT_TRACEBACK") == "1"
         try:
+            for path in _named_paths(kwargs):
+                check_named_path(path)
             code: int = func(*args, **kwargs)
             return code
         except PmoLintError as exc:
@@ -39,9 +92,21 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("pmo-lint: interrupted", err=True)
             return 130
+        except click.exceptions.Abort:  # Ctrl-C or Ctrl-D at a prompt
+            click.echo("pmo-lint: aborted", err=True)
+            return 130
         except BrokenPipeError:
             return EXIT_OK
+        except OSError as exc:  # the file system refused a path the user gave: input, not a bug
+            if show_tb:
+                traceback.print_exc()
+            click.echo(f"pmo-lint: error: {os_error_text(exc)}", err=True)
+            return EXIT_USAGE
         except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback unless asked
+            loop = "Symlink loop from "  # Path.resolve() on a looping link, before Python 3.13
+            if isinstance(exc, RuntimeError) and str(exc).startswith(loop):
+                click.echo(f"pmo-lint: error: {str(exc)[len(loop) :]}: {_OS_REASONS[errno.ELOOP]}", err=True)
+                return EXIT_USAGE
             if show_tb:
                 traceback.print_exc()
             else:
@@ -187,28 +252,10 @@ def _parse_formats(formats: Sequence[str]) -> list[tuple[str, Path | None]]:
 
 
 def write_output(text: str, target: Path | None) -> None:
-    """Write to stdout, or atomically to a file (an interrupted run leaves no partial file)."""
-    if target is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from pmo_lint.errors import UsageError
+    """Write to stdout or to the file a format names (see ``pmo_lint.output``)."""
+    from pmo_lint.output import write_output as write
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not target.is_file():  # /dev/null, a FIFO: write into it, never replace it
-        try:
-            with target.open("w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
-        return
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    write(text, target)
 
 
 def render_format(name: str, result: Any, target: Path | None, *, statistics: bool = False) -> str:
@@ -241,20 +288,17 @@ def execute_check(
     if base is None and new_only:
         base = "auto"
     if base is not None:  # only PR mode imports git
-        from pmo_lint.gitmode import pr_summary, run_pr
+        from pmo_lint.gitmode import run_pr
 
         with Progress():
             result = run_pr(opts, base, new_only=new_only)
     else:
         with Progress():
             result = run_check(opts)
-    if "path_prefix" not in result.extra:  # CI formats want repository-relative paths
+    if "path_prefix" not in result.extra:  # every format prints repository-relative paths
         result = dataclasses.replace(result, extra={**result.extra, "path_prefix": repo_prefix(Path(result.root))})
     for name, target in outputs:
-        rendered = render_format(name, result, target, statistics=statistics)
-        if name == "text" and result.base:
-            rendered += pr_summary(result)
-        write_output(rendered, target)
+        write_output(render_format(name, result, target, statistics=statistics), target)
     threshold = result.extra.get("fail_on", Severity.ERROR)
     assert isinstance(threshold, Severity)
     return EXIT_FINDINGS if result.failing(threshold, new_only=new_only) else EXIT_OK

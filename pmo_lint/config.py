@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from pmo_lint.diagnostics import Severity
 from pmo_lint.errors import ConfigError
 from pmo_lint.loader.yamlio import DEFAULT_LIMITS, Limits, LoadProblem, parse_bytes
+from pmo_lint.paths import Boundary
 
 CONFIG_NAMES = (".pmo-lint.yaml", ".pmo-lint.yml")
 
@@ -120,45 +121,124 @@ def _parse_limits(value: Any, source: str) -> Limits:
     return replace(Limits(), **out)
 
 
-def read_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
+def read_config_file(
+    path: Path,
+    _seen: tuple[Path, ...] = (),
+    *,
+    boundary: Boundary | None = None,
+    trusted: bool = False,
+    portfolio: Path | None = None,
+) -> Config:
+    """Read one configuration file and what it extends.
+
+    A file inside the repository (``trusted`` false) may only name paths inside it (see paths.py):
+    rule packs, extended files and the cache folder are checked before anything is read from them.
+    A file the command line names outside the repository is the CI owner's and is ``trusted``.
+    """
+    boundary = boundary or Boundary.of(path.parent)
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read configuration: {exc.strerror}", path=str(path)) from None
     if path.name == "pyproject.toml":
         try:
-            doc = tomllib.loads(raw_bytes.decode("utf-8"))
+            text = raw_bytes.decode("utf-8")
+            doc = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
         section = doc.get("tool", {}).get("pmo-lint", {})
         if not isinstance(section, dict):
             raise ConfigError("[tool.pmo-lint] must be a table", path=str(path))
-        return _with_extends(parse_config(section, str(path)), section, path, _seen)
+        lines = text.splitlines()
+
+        def toml_line(key: str, index: int | None) -> int | None:
+            # tomllib keeps no positions: the first line naming the value (or the key) is the one to fix
+            value = section.get(key)
+            wanted = value[index] if isinstance(value, list) and index is not None else value
+            for number, line in enumerate(lines, 1):
+                if isinstance(wanted, str) and (f'"{wanted}"' in line or f"'{wanted}'" in line):
+                    return number
+            return None
+
+        cfg = parse_config(section, str(path))
+        _confine_paths(cfg, path, boundary, trusted, portfolio, toml_line)
+        return _with_extends(cfg, section, path, _seen, boundary, trusted, portfolio, toml_line)
     loaded = parse_bytes(raw_bytes)
     if isinstance(loaded, LoadProblem):
         if "empty" in loaded.message:
             return Config(source=str(path))
         raise ConfigError(loaded.message, path=str(path), line=loaded.line)
-    return _with_extends(parse_config(loaded.data, str(path)), loaded.data, path, _seen)
+    if not isinstance(loaded.data, dict):  # the loader refuses it, but a configuration is read on its own
+        raise ConfigError("the configuration must be a mapping of keys", path=str(path), line=1)
+    document = loaded
+
+    def yaml_line(key: str, index: int | None) -> int | None:
+        return document.locate((key,) if index is None else (key, index))[0] or None
+
+    cfg = parse_config(loaded.data, str(path))
+    _confine_paths(cfg, path, boundary, trusted, portfolio, yaml_line)
+    return _with_extends(cfg, loaded.data, path, _seen, boundary, trusted, portfolio, yaml_line)
 
 
-def _extended_file(entry: str, path: Path) -> Path:
-    """A shipped preset by name (``recommended``, ``strict``) or a file relative to the extending one."""
+LineOf = Callable[[str, "int | None"], "int | None"]
+
+
+def _confine_paths(
+    cfg: Config, path: Path, boundary: Boundary, trusted: bool, portfolio: Path | None, line_of: LineOf
+) -> None:
+    """Refuse, before anything is read or written there, a path of a repository file that leaves the repository."""
+    if trusted:
+        return
+    source = str(path)
+    for index, entry in enumerate(cfg.policies):
+        line = line_of("policies", index)
+        target = boundary.confine(path.parent, entry, what="policies:", source=source, line=line)
+        boundary.confine_folder(target, what="policies:", entry=entry, source=source, line=line)
+    if cfg.cache_dir:
+        # relative to the portfolio root (cache.py); the file's own folder when read on its own
+        boundary.confine(
+            portfolio or path.parent,
+            cfg.cache_dir,
+            what="cache-dir:",
+            source=source,
+            line=line_of("cache-dir", None),
+            outside_hint="a cache folder outside it is set by whoever runs the check, with PMO_LINT_CACHE_DIR",
+        )
+
+
+def _extended_file(entry: str, path: Path, boundary: Boundary, trusted: bool, line: int | None) -> tuple[Path, bool]:
+    """A shipped preset by name (``recommended``, ``strict``) or a file relative to the extending one,
+    and whether it is trusted (a preset, or a file outside the repository reached from a trusted one)."""
     from pmo_lint.resources import policies_dir
 
     if "/" not in entry and not entry.endswith((".yaml", ".yml", ".toml")):
         preset = policies_dir() / "presets" / f"{entry}.yaml"
         if not preset.is_file():
             names = sorted(p.stem for p in (policies_dir() / "presets").glob("*.yaml"))
-            raise ConfigError(f"extends: no preset {entry!r}; presets: {', '.join(names) or 'none'}", path=str(path))
-        return preset
-    target = path.parent / entry
+            raise ConfigError(
+                f"extends: no preset {entry!r}; presets: {', '.join(names) or 'none'}", path=str(path), line=line
+            )
+        return preset, True
+    if trusted:
+        target = path.parent / entry
+    else:
+        target = boundary.confine(path.parent, entry, what="extends:", source=str(path), line=line)
     if not target.is_file():
-        raise ConfigError(f"extends: {entry!r} is not a file", path=str(path))
-    return target
+        raise ConfigError(f"extends: {entry!r} is not a file", path=str(path), line=line)
+    # a trusted file that extends one inside the repository hands over to an untrusted one
+    return target, trusted and not boundary.contains_repository(target)
 
 
-def _with_extends(cfg: Config, raw: Mapping[str, Any], path: Path, seen: tuple[Path, ...]) -> Config:
+def _with_extends(
+    cfg: Config,
+    raw: Mapping[str, Any],
+    path: Path,
+    seen: tuple[Path, ...],
+    boundary: Boundary,
+    trusted: bool,
+    portfolio: Path | None,
+    line_of: LineOf,
+) -> Config:
     """Apply ``extends``: the extended configurations first, in order, then this one on top.
 
     Keys this file sets win (as ruff's ``extend``); ``extend-select`` and ``policies`` add up, and
@@ -168,11 +248,14 @@ def _with_extends(cfg: Config, raw: Mapping[str, Any], path: Path, seen: tuple[P
         return cfg
     here = path.resolve()
     if here in seen or len(seen) > 16:
-        raise ConfigError("extends: the configurations extend each other in a loop", path=str(path))
+        raise ConfigError(
+            "extends: the configurations extend each other in a loop", path=str(path), line=line_of("extends", None)
+        )
     merged: Config | None = None
-    for entry in cfg.extends:
-        target = _extended_file(entry, path)
-        base = read_config_file(target, _seen=(*seen, here))
+    for index, entry in enumerate(cfg.extends):
+        line = line_of("extends", index) or line_of("extends", None)
+        target, target_trusted = _extended_file(entry, path, boundary, trusted, line)
+        base = read_config_file(target, (*seen, here), boundary=boundary, trusted=target_trusted, portfolio=portfolio)
         # the base's policy paths are relative to the base file: make them absolute
         base = replace(base, policies=tuple(str((target.parent / p).resolve()) for p in base.policies))
         merged = base if merged is None else _overlay(merged, base, _set_keys(base))
@@ -221,9 +304,21 @@ def find_config(start: Path, stop: Path | None = None) -> Path | None:
 
 
 def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """The configuration of the portfolio at ``root``: ``explicit`` (``--config``), else the one found.
+
+    The repository is the git work tree holding the portfolio (without git, the topmost of the
+    portfolio folder and the folder of the configuration found). A configuration named on the
+    command line outside it is the CI owner's: its paths are not confined.
+    """
+    boundary = Boundary.of(root)
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError("configuration file not found", path=str(explicit))
-        return read_config_file(explicit)
+        trusted = not boundary.contains_repository(explicit)
+        return read_config_file(explicit, boundary=boundary, trusted=trusted, portfolio=root)
     found = find_config(root)
-    return read_config_file(found) if found else Config()
+    if found is None:
+        return Config()
+    if not boundary.contains_repository(found):  # no git: the folder the configuration was found in
+        boundary = replace(boundary, repository=found.parent.resolve())
+    return read_config_file(found, boundary=boundary, portfolio=root)

@@ -397,7 +397,8 @@ def _run_uncollected(opts: RunOptions) -> Result:
         as_of=as_of,
         files=all_files,
         facts=facts,
-        extra=dict(opts.extra.get("context") or {}),  # type: ignore[call-overload]
+        # the root lets PMO014 read the repository's site configuration (rules/builtin_site.py)
+        extra={"root": str(root), **dict(opts.extra.get("context") or {})},  # type: ignore[call-overload]
     )
     diags.extend(run_rules(rules, ctx, enabled, severity))
     load_diags = [d for o in outcomes for d in o.diagnostics]
@@ -433,13 +434,21 @@ def _run_uncollected(opts: RunOptions) -> Result:
             if not _ignored_for_path(meta, d.path, config):
                 diags.append(d)
     targets = _targets(paths, root)
-    # problems of a policy file are reported whatever files were named: every file depends on them
-    diags = [d for d in diags if _in_targets(d.path, targets) or (d.code == POLICY_ERROR.code and not d.entity)]
-    suppressed = [d for d in suppressed if _in_targets(d.path, targets)]
+    # problems of a policy file are reported whatever files were named: every file depends on them;
+    # a named rule pack is checked as a pack: what its rules find anywhere in the portfolio is shown
+    packed = {r.meta.code for r in policies.rules if targets is not None and _in_targets(r.pack_path, targets)}
+    diags = [
+        d
+        for d in diags
+        if _in_targets(d.path, targets) or (d.code == POLICY_ERROR.code and not d.entity) or d.code in packed
+    ]
+    suppressed = [d for d in suppressed if _in_targets(d.path, targets) or d.code in packed]
     if opts.extra.get("locate", True):  # a base revision's findings are matched by fingerprint only
         diags = _locate(diags, root, config.limits)
         suppressed = _locate(suppressed, root, config.limits)
     files_checked = len(sources) if targets is None else sum(1 for s in sources if _in_targets(s.rel, targets))
+    if targets is not None:  # a named rule pack is checked as a pack: its problems are reported above
+        files_checked += sum(1 for p in policies.pack_paths if _in_targets(p, targets))
     return Result(
         root=str(root),
         as_of=as_of,
@@ -537,13 +546,22 @@ def _files_of_run(opts: RunOptions, root: Path, sources: list[SourceFile]) -> fr
         return frozenset(_all_files(root, sources))
     # the scan skipped dot-folders and the cache folder; regular files (through symlinks) have a signature
     found = {rel for rel, sig in scan.sigs.items() if sig is not None and not rel.rpartition("/")[2].startswith(".")}
-    return frozenset(found.union(s.rel for s in sources))
+    return frozenset(found.union(s.rel for s in sources if s.problem is None))
+
+
+def _links_inside(path: str, root: Path) -> bool:
+    """A symbolic link that leads to a file of the portfolio; one leading elsewhere is no document of it
+    (``exists()`` and GOV004 must not tell whether a file outside the repository exists)."""
+    try:
+        return Path(path).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def _all_files(root: Path, sources: list[SourceFile]) -> set[str]:
     # documents referenced by projects (charters, lessons learned) may be any file type.
     # os.scandir with string paths: ~10x faster than Path.rglob on 60,000 files (bench/run.py)
-    out = {s.rel for s in sources}
+    out = {s.rel for s in sources if s.problem is None}
     stack = [""]
     while stack:
         prefix = stack.pop()
@@ -557,8 +575,8 @@ def _all_files(root: Path, sources: list[SourceFile]) -> set[str]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(f"{prefix}{entry.name}/")
-                elif entry.is_file():  # a symlink to a file counts, as Path.is_file says
-                    out.add(prefix + entry.name)
+                elif entry.is_file() and (not entry.is_symlink() or _links_inside(entry.path, root)):
+                    out.add(prefix + entry.name)  # a link counts when it leads to a file of the portfolio
             except OSError:
                 continue
     return out

@@ -111,7 +111,7 @@ def plan(opts: RunOptions) -> FixReport:
             by_file.setdefault(d.path, []).append(d)
     files: list[FileFix] = []
     for rel, d in sorted(unreadable.items()):
-        files.append(FileFix(rel, b"", b"", problem=f"not fixed: {d.message}", line=d.line, col=d.col))
+        files.append(FileFix(rel, b"", b"", problem=d.message, line=d.line, col=d.col))
     for rel, findings in sorted(by_file.items()):
         path = root / rel
         if path.is_symlink():

@@ -267,19 +267,6 @@ def mark(
     )
 
 
-def pr_summary(result: Result) -> str:
-    """The line the text output adds in PR mode."""
-    pr = result.extra.get("pr")
-    if not isinstance(pr, dict):
-        return ""
-    head = f"{result.head[:12]} ({pr['branch'] or 'detached HEAD'}, working tree)"
-    hidden = " (existing findings not shown: --new-only)" if pr["newOnly"] and pr["existing"] else ""
-    return (
-        f"Compared with base {result.base[:12]} (merge base with {pr['baseRef']}), head {head}: "
-        f"{pr['new']} new, {pr['existing']} existing{hidden}.\n"
-    )
-
-
 def _versions(repo: Repository, base: str, head: str, prefix: str, changed: set[str]) -> dict[str, list[FileVersion]]:
     """For each changed file, its committed states inside base..head, oldest first, with their authors."""
     if not changed:

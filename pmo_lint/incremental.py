@@ -272,6 +272,7 @@ def scan_tree(root: Path, cache: Cache | None) -> Scan:
     prefix_len = len(str(root)) + 1
     stack = [str(root)]
     skip = str(cache.folder) if cache is not None else ""  # a cache-dir inside the portfolio is not input
+    real_root = root.resolve()
     while stack:
         folder = stack.pop()
         try:
@@ -285,11 +286,14 @@ def scan_tree(root: Path, cache: Cache | None) -> Scan:
                         stack.append(entry.path)
                     continue
                 st = entry.stat()  # through a symlink: the target's content is what is read
-            except OSError:
+                # a link leading out of the portfolio: nothing of it is input (no signature)
+                outside = entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root)
+            except (OSError, RuntimeError):
                 sigs[entry.path[prefix_len:].replace(os.sep, "/")] = None
                 continue
             # FIFOs, sockets, linked folders: no signature, so no whole-run answer while they exist
-            sigs[entry.path[prefix_len:].replace(os.sep, "/")] = _sig(st) if stat_mod.S_ISREG(st.st_mode) else None
+            regular = stat_mod.S_ISREG(st.st_mode) and not outside
+            sigs[entry.path[prefix_len:].replace(os.sep, "/")] = _sig(st) if regular else None
     if cache is not None:
         stored = _load_stat_map(cache, root)
         for rel, (sig, digest) in stored.items():

@@ -44,7 +44,8 @@ def report_fixes(report: FixReport, *, verb: str) -> None:
             click.echo(f"{item.rel}: {verb} {fix.code} {fix.description}", err=True)
     for item in report.problems:
         where = f"{item.rel}:{item.line}:{item.col}" if item.line else item.rel
-        click.echo(f"{where}: not fixed: {item.problem}", err=True)
+        # a problem may already say it (a finding no fix covers): the words appear once
+        click.echo(f"{where}: not fixed: {item.problem.removeprefix('not fixed: ')}", err=True)
     files = len(report.changed)
     if report.fix_count:
         click.echo(f"{verb} {report.fix_count} problem(s) in {files} file(s)", err=True)

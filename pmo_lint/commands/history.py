@@ -3,17 +3,19 @@
 Each commit is linted as it was, as of its own commit date, with the change-control rules comparing
 it with its parent. Results are cached by commit id (a commit never changes), so a re-run computes
 only the commits that are new. The cache lives in ``<cache-dir>/history/<key>/``, where the key
-covers the tool version and the configuration; ``computed.log`` there lists every commit computed,
-one a line, which tells what a run had to do.
+covers the tool version and the configuration, one signed file per commit; ``computed.log`` there
+lists every commit computed, one a line, which tells what a run had to do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +31,7 @@ if TYPE_CHECKING:
     from pmo_lint.gitmode import Revision, Target
     from pmo_lint.loader.gitio import Commit
 
-DEFAULT_CACHE_DIR = ".pmo-lint-cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: rows are signed
 
 
 @dataclass(frozen=True)
@@ -120,49 +121,92 @@ def render_text(rows: Sequence[dict[str, Any]]) -> str:
 
 
 class HistoryCache:
-    """One JSON file per commit; a missing or unreadable entry only means the commit is computed again."""
+    """One signed JSON file per commit; a missing, unreadable or unsigned entry means the commit is computed again.
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    Signed as the per-file cache is (cache.py: an HMAC keyed by a secret kept outside the repository),
+    because the cache folder sits in the repository: a row a pull request plants there does not
+    verify, so it cannot change what the trend reports. Files are opened without following links.
+    """
+
+    def __init__(self, folder: Path | None, key: bytes | None = None) -> None:
+        self.folder = folder if key is not None else None  # no secret, no cache
+        self._key = key or b""
 
     def get(self, commit: str) -> dict[str, Any] | None:
+        from pmo_lint.cache import verified
+
         if self.folder is None:
             return None
+        value = verified(self._key, f"history:{commit}", _read_plain(self.folder / f"{commit}.signed"))
         try:
-            row = json.loads((self.folder / f"{commit}.json").read_text("utf-8"))
-        except (OSError, ValueError):
+            row = json.loads(value) if value is not None else None
+        except ValueError:
             return None
         return row if isinstance(row, dict) and row.get("commit") == commit else None
 
     def put(self, row: dict[str, Any]) -> None:
+        from pmo_lint.cache import sign
+
         if self.folder is None:
             return
+        nofollow = os.O_NOFOLLOW if hasattr(os, "O_NOFOLLOW") else 0
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder.parent.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by pmo-lint\n*\n", encoding="utf-8")
-            target = self.folder / f"{row['commit']}.json"
+            with contextlib.suppress(FileExistsError):  # O_EXCL: never through a link to a file elsewhere
+                fd = os.open(self.folder.parent.parent / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("# created by pmo-lint\n*\n")
+            payload = json.dumps(row, sort_keys=True).encode("utf-8")
+            target = self.folder / f"{row['commit']}.signed"
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(row, sort_keys=True), encoding="utf-8")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | nofollow, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(sign(self._key, f"history:{row['commit']}", payload) + payload)
             tmp.replace(target)
-            with (self.folder / "computed.log").open("a", encoding="utf-8") as log:
+            fd = os.open(self.folder / "computed.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT | nofollow, 0o644)
+            with os.fdopen(fd, "a", encoding="utf-8") as log:
                 log.write(row["commit"] + "\n")
         except OSError:
             pass  # a read-only checkout still gets its trend, just not cached
 
 
-def _cache_folder(t: Target, opts: HistoryOptions) -> Path | None:
+def _read_plain(path: Path, limit: int = 1 << 20) -> bytes | None:
+    """A regular file's bytes, at most ``limit``; None for a link, a device, a FIFO or anything larger."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        return os.read(fd, limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _cache_folder(t: Target, opts: HistoryOptions) -> tuple[Path, bytes] | None:
+    """This configuration's history folder in the cache folder, and the signing key; None for no cache."""
     if not opts.use_cache:
         return None
     from pmo_lint import __version__
+    from pmo_lint.cache import secret, usable_folder
 
-    configured = t.config.cache_dir or os.environ.get("PMO_LINT_CACHE_DIR", "")
-    base = Path(configured).expanduser() if configured else Path(DEFAULT_CACHE_DIR)
-    folder = base if base.is_absolute() else t.root / base
+    base = usable_folder(t.root, t.config.cache_dir)  # confined as the per-file cache is
+    key = secret()
+    if base is None or key is None:
+        return None
     raw = f"{CACHE_VERSION}\0{__version__}\0{t.prefix}\0{t.config!r}\0{opts.select}\0{opts.ignore}"
-    key = hashlib.sha256(raw.encode()).hexdigest()[:16]
-    return folder / "history" / key
+    folder = base / "history" / hashlib.sha256(raw.encode()).hexdigest()[:16]
+    try:  # `history` or the key folder must not be links that lead elsewhere
+        if folder.resolve() != base.resolve() / folder.relative_to(base):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return folder, key
 
 
 def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
@@ -172,7 +216,7 @@ def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
     t = open_target((opts.path,), opts.config_path)
     head = t.repo.head()
     commits = t.repo.log(head, first_parent=True, since=opts.since, max_count=opts.max_commits)
-    cache = HistoryCache(_cache_folder(t, opts))
+    cache = HistoryCache(*(_cache_folder(t, opts) or (None, None)))
     memo: dict[tuple[str, str], FileOutcome] = {}
     policy_memo: dict[str, object] = {}  # the rule packs are loaded once for all commits
     previous: Revision | None = None

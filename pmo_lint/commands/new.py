@@ -173,6 +173,7 @@ def execute(opts: NewOptions) -> int:
     from pmo_lint.loader.discover import find_root
     from pmo_lint.model.catalog import Catalog
     from pmo_lint.model.names import NAME_PATTERN
+    from pmo_lint.paths import Boundary
 
     root = find_root(opts.root_dir)
     config = load_config(root)
@@ -241,8 +242,17 @@ def execute(opts: NewOptions) -> int:
     target = root / rel
     if target.exists():
         raise UsageError(f"{rel} already exists; pick another name or edit that file", path=str(root))
+    # the portfolio's folders and template may be links a pull request committed: follow none out of it
+    boundary = Boundary(root.resolve())
+    if not boundary.contains(target):
+        raise UsageError(f"{rel} would be written outside the portfolio through a symbolic link", path=str(root))
     custom = root / "templates" / f"{opts.kind}.yaml"
     source = scaffold.TEMPLATES_DIR / f"{opts.kind}.yaml"
+    if custom.exists() and (not boundary.contains(custom) or not custom.is_file()):
+        raise UsageError(
+            "is a symbolic link to a file outside the portfolio, or not a regular file; it was not read",
+            path=f"templates/{opts.kind}.yaml",
+        )
     if custom.is_file():
         # a portfolio template without any ${placeholder} is an example to copy by hand (the site's
         # gallery shows it); filling it would give a file named after the example: use the built-in one

@@ -33,6 +33,7 @@ class SiteCommandOptions:
     history: Path | None = None
     sections: tuple[str, ...] = ()
     config_path: Path | None = None
+    trust_config: bool = False  # hand the repository's own mkdocs.yml to MkDocs as it is
 
 
 def _options(
@@ -42,6 +43,7 @@ def _options(
     history: Path | None,
     sections: tuple[str, ...],
     config_path: Path | None,
+    trust_config: bool = False,
 ) -> SiteCommandOptions:
     from pmo_lint.errors import UsageError
 
@@ -50,7 +52,7 @@ def _options(
     except ValueError:
         raise UsageError(f"--as-of {as_of!r} is not a date; use YYYY-MM-DD") from None
     chosen = tuple(p.strip() for s in sections for p in s.split(",") if p.strip())
-    return SiteCommandOptions(portfolio or Path(), out, date, history, chosen, config_path)
+    return SiteCommandOptions(portfolio or Path(), out, date, history, chosen, config_path, trust_config)
 
 
 def _site_options(opts: SiteCommandOptions) -> SiteOptions:
@@ -71,8 +73,12 @@ def execute_generate(opts: SiteCommandOptions) -> int:
 
 
 def _mkdocs_build(config_file: Path, out: Path, env: dict[str, str]) -> int:
+    # -P and the configuration's folder as working folder: no module of the repository (or of the folder
+    # the command was started in) can shadow mkdocs, a plugin or an extension, and relative paths of
+    # pymdownx.snippets mean the repository
     cmd = [
         sys.executable,
+        "-P",
         "-m",
         "mkdocs",
         "build",
@@ -83,7 +89,7 @@ def _mkdocs_build(config_file: Path, out: Path, env: dict[str, str]) -> int:
         "-d",
         str(out.resolve()),
     ]
-    proc = subprocess.run(cmd, env={**os.environ, **QUIET_ENV, **env}, check=False)
+    proc = subprocess.run(cmd, env={**os.environ, **QUIET_ENV, **env}, cwd=config_file.parent, check=False)
     if proc.returncode != 0:
         click.echo(f"pmo-lint: error: mkdocs build failed (exit {proc.returncode}); see its messages above", err=True)
         return EXIT_USAGE
@@ -106,6 +112,15 @@ def execute_build(opts: SiteCommandOptions) -> int:
             raise UsageError(f"{own} does not list the pmo-lint plugin; add `- pmo-lint: {{portfolio: .}}` to plugins")
         if opts.history or opts.sections or opts.config_path:
             raise UsageError(f"{own} configures the site: set history, sections and config_file in its pmo-lint plugin")
+        if not opts.trust_config:
+            from pmo_lint.site.trust import refused
+
+            problems = refused(own)
+            if problems:
+                raise UsageError(
+                    f"{own} would run code of the repository or publish files from outside it; refused without "
+                    "--trust-config:\n  " + "\n  ".join(problems)
+                )
         env = {"PMO_LINT_AS_OF": opts.as_of.isoformat()} if opts.as_of else {}
         return _mkdocs_build(own, opts.out, env)
     site = generate(opts.portfolio, _site_options(opts))
@@ -143,8 +158,23 @@ def command() -> None:
     """The portfolio site: a dashboard, project pages, heat maps, roadmap and audit results."""
 
 
-def _subcommand(name: str, help_text: str, execute: Callable[[SiteCommandOptions], int]) -> None:
+_trust_opt = click.option(
+    "--trust-config",
+    "trust_config",
+    is_flag=True,
+    help="Build with the repository's mkdocs.yml as it is, even if it runs code (hooks, plugins, tags) or "
+    "includes files from outside the repository. Only for a repository whose every change is trusted; never "
+    "for pull-request previews.",
+)
+
+
+def _subcommand(
+    name: str, help_text: str, execute: Callable[[SiteCommandOptions], int], *, trust: bool = False
+) -> None:
     """Register one sub-command; both take the same arguments and differ only in what they run."""
+
+    def trust_opt(f: Callable[..., int]) -> Callable[..., int]:
+        return _trust_opt(f) if trust else f
 
     @command.command(name, help=help_text)
     @_portfolio_arg
@@ -153,6 +183,7 @@ def _subcommand(name: str, help_text: str, execute: Callable[[SiteCommandOptions
     @_history_opt
     @_section_opt
     @_config_opt
+    @trust_opt
     @traceback_option
     @handle_errors
     def run(
@@ -162,8 +193,9 @@ def _subcommand(name: str, help_text: str, execute: Callable[[SiteCommandOptions
         history: Path | None,
         sections: tuple[str, ...],
         config_path: Path | None,
+        trust_config: bool = False,
     ) -> int:
-        return execute(_options(portfolio, out, as_of, history, sections, config_path))
+        return execute(_options(portfolio, out, as_of, history, sections, config_path, trust_config))
 
 
 _subcommand(
@@ -176,6 +208,10 @@ _subcommand(
     "build",
     "Generate the pages and build the HTML site into --out with `mkdocs build --strict`.\n\n"
     "Uses the portfolio's mkdocs.yml when it has one (it must list the pmo-lint plugin), else a default "
-    "configuration with Material for MkDocs that makes no external request.",
+    "configuration with Material for MkDocs that makes no external request. A mkdocs.yml that would run code "
+    "of the repository (hooks, plugins or extensions outside a safe list, Python or environment tags, theme "
+    "templates) or publish files from outside it (unrestricted snippets, links leading out) is refused, with "
+    "each setting's line, unless --trust-config is given.",
     execute_build,
+    trust=True,
 )

@@ -89,6 +89,7 @@ def _str_list(value: Any, key: str, where: Path) -> tuple[str, ...]:
 
 def read_case(expect: Path) -> Case:
     from pmo_lint.loader.yamlio import LoadProblem, parse_bytes
+    from pmo_lint.paths import Boundary, git_work_tree
 
     folder = expect.parent
     doc = parse_bytes(expect.read_bytes())
@@ -99,9 +100,13 @@ def read_case(expect: Path) -> Case:
     if unknown:
         raise UsageError(f"{expect}: unknown key {unknown[0]!r}; use {', '.join(sorted(CASE_KEYS))}")
     base = None
+    # in a repository (what a pull request changes), a case may only name its folders and packs
+    boundary = Boundary.of(folder) if git_work_tree(folder) else None
     if "base" in data:
         if not isinstance(data["base"], str) or not (folder / data["base"]).is_dir():
             raise UsageError(f"{expect}: base {data['base']!r} is not a folder")
+        if boundary and not boundary.contains(folder / data["base"]):
+            raise UsageError(f"{expect}: base {data['base']!r} points outside the repository")
         base = (folder / data["base"]).resolve()
     as_of = None
     if "asOf" in data:
@@ -122,6 +127,8 @@ def read_case(expect: Path) -> Case:
         findings.append(Expected(item["code"], item.get("path"), line, item.get("message")))
     policies = tuple((folder / p).resolve() for p in _str_list(data.get("policies", []), "policies", expect))
     for p in policies:
+        if boundary and not boundary.contains(p):
+            raise UsageError(f"{expect}: policy path {p} points outside the repository")
         if not p.exists():
             raise UsageError(f"{expect}: policy path {p} does not exist")
     return Case(folder, base, as_of, _str_list(data.get("select", []), "select", expect), policies, tuple(findings))

@@ -313,6 +313,59 @@ def _unicode_notes(text: str) -> list[Note]:
     return notes
 
 
+_QUOTES = frozenset({'"', "'"})
+# the line breaks libyaml counts (YAML 1.1 adds NEL and the Unicode separators to CR and LF)
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE_BREAK.split(text)
+
+
+def _runaway_quote(lines: list[str], start: Any, end: Any) -> LoadProblem | None:
+    """A quoted text that ran past its line into lines no deeper than the one that opened it.
+
+    YAML 1.2 wants the continuation lines of a quoted text indented deeper than its key; libyaml does
+    not check, so a forgotten closing quote silently swallows the following keys up to the next quote
+    and the parse fails (or worse, succeeds) far from the mistake. The line that opened it is the one to fix.
+    """
+    if start.line >= len(lines):  # defensive: marks and lines always agree on the line breaks
+        return None
+    opening = lines[start.line]
+    indent = len(opening) - len(opening.lstrip(" "))
+    for number in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
+        line = lines[number]
+        body = line.lstrip(" \t")
+        if body and len(line) - len(body) <= indent:
+            quote = opening[start.column] if start.column < len(opening) else '"'
+            return LoadProblem(
+                SYNTAX,
+                f"the quote {quote} opened here is not closed on this line, so everything up to the next {quote} "
+                f"(line {end.line + 1}) is read as one text; add the closing {quote} on this line",
+                start.line + 1,
+                start.column + 1,
+            )
+    return None
+
+
+def _runaway_quote_before(text: str, mark: Any) -> LoadProblem | None:
+    """The first runaway quoted text that starts before a parse error at ``mark``, if any."""
+    lines = _lines(text)
+    parser = _Parser(text)
+    try:
+        while True:
+            token = parser.get_token()
+            if token is None or token.start_mark.index > mark.index or isinstance(token, yaml.StreamEndToken):
+                return None
+            spans_lines = token.__class__ is yaml.ScalarToken and token.end_mark.line != token.start_mark.line
+            if spans_lines and token.style in _QUOTES:
+                found = _runaway_quote(lines, token.start_mark, token.end_mark)
+                if found is not None:
+                    return found
+    except yaml.YAMLError:  # the scanner stops where the text stops making sense; nothing before it ran away
+        return None
+
+
 def _yaml_error_problem(exc: yaml.YAMLError, text: str) -> LoadProblem:
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = _line_col_of_offset(text, min(exc.position, len(text)))
@@ -322,7 +375,35 @@ def _yaml_error_problem(exc: yaml.YAMLError, text: str) -> LoadProblem:
         problem = exc.problem or "invalid YAML"
         mark = exc.problem_mark
         context = exc.context_mark
-        # an unclosed quote or bracket is reported at end of stream; its start is the useful line
+        if mark is not None:
+            # a quote left open mid-file closes at the next quote; the parse fails there, not where it opened
+            runaway = _runaway_quote_before(text, mark)
+            if runaway is not None:
+                return runaway
+        if exc.context == "while scanning a quoted scalar" and context is not None and mark is not None:
+            lines = _lines(text)
+            opening = lines[context.line] if context.line < len(lines) else ""
+            quote = opening[context.column : context.column + 1] or '"'
+            stop = "the rest of the file" if "end of stream" in problem else f"everything up to line {mark.line + 1}"
+            return LoadProblem(
+                SYNTAX,
+                f"the quote {quote} opened here is never closed, so {stop} is read as one text; "
+                f"add the closing {quote}",
+                context.line + 1,
+                context.column + 1,
+            )
+        if exc.context == "while parsing a quoted scalar" and mark is not None:  # a bad escape
+            lines = _lines(text)
+            at = lines[mark.line] if mark.line < len(lines) else ""
+            backslash = at.rfind("\\", 0, mark.column + 1)  # libyaml marks the first bad character after it
+            return LoadProblem(
+                SYNTAX,
+                "a backslash in double-quoted text starts an escape such as \\n, and this one is not valid; "
+                "write \\\\ for a backslash, or put the text in single quotes",
+                mark.line + 1,
+                (backslash if backslash >= 0 else mark.column) + 1,
+            )
+        # an unclosed bracket is reported at end of stream; its start is the useful line
         if context is not None and mark is not None and ("end of stream" in problem or mark.index >= len(text) - 1):
             where = f" (reached line {mark.line + 1} without finding it)" if mark.line != context.line else ""
             return LoadProblem(SYNTAX, f"{exc.context}: {problem}{where}", context.line + 1, context.column + 1)
@@ -362,6 +443,7 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
     stack: list[_Frame] = []
     notes: list[Note] = []
     root: Any = _NO_KEY
+    lines: list[str] | None = None  # split only when a quoted text spans lines
     nodes = 0
     documents = 0
 
@@ -445,6 +527,12 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
                             notes.append(Note(YAML11_AMBIGUITY, event.value, line, col, at, (value, other, is_key)))
                 else:
                     value = event.value
+                    if event.end_mark.line != line - 1 and event.style in _QUOTES:
+                        if lines is None:
+                            lines = _lines(text)
+                        runaway = _runaway_quote(lines, mark, event.end_mark)
+                        if runaway is not None:
+                            raise _Abort(runaway)
             elif tag in _SCALAR_TAGS:
                 value = _resolve_tagged(tag, event.value, limits, line, col)
             else:
@@ -501,9 +589,13 @@ def _build(text: str, limits: Limits) -> LoadedDocument:
         )
     if not isinstance(root, dict):
         shown = "a list" if isinstance(root, list) else f"a single value ({type(root).__name__})"
+        at = positions.get((), (1, 1, 1, 1))  # where the list or value starts, past comments and `---`
         raise _Abort(
             LoadProblem(
-                INVALID_FILE, f"top level is {shown}; it must be a mapping with apiVersion, kind, metadata and spec"
+                INVALID_FILE,
+                f"top level is {shown}; it must be a mapping with apiVersion, kind, metadata and spec",
+                at[0],
+                at[1],
             )
         )
     if _BIDI.search(text) or _INVISIBLE.search(text):

@@ -2,8 +2,10 @@
 
 GitHub shows at most 10 annotations of each level per step, so only the first 10 of each level are
 annotated; the rest are printed as plain log lines, and the CLI appends the whole report as Markdown
-to ``$GITHUB_STEP_SUMMARY`` when it is set. Data is escaped as the Actions toolkit does
-(``%``, CR, LF in messages; also ``:`` and ``,`` in properties), so no finding can start a command.
+to ``$GITHUB_STEP_SUMMARY`` when it is set. In PR mode the change's new findings are annotated first,
+each annotation's title says "new" or "existing", and the log ends with the comparison line. Data is
+escaped as the Actions toolkit does (``%``, CR, LF in messages; also ``:`` and ``,`` in properties),
+so no finding can start a command.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from collections.abc import Mapping
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
 from pmo_lint.reporters import markdown, text
-from pmo_lint.reporters.common import ci_path, clean_controls, plural
+from pmo_lint.reporters.common import (
+    ci_path,
+    clean_controls,
+    compared_with_base,
+    defuse_command,
+    new_first,
+    path_prefix,
+    plural,
+)
 
 PER_LEVEL_LIMIT = 10
 SUMMARY_MAX_BYTES = 900_000  # GitHub refuses a step summary over 1 MiB
@@ -38,28 +48,30 @@ def annotation(result: Result, d: Diagnostic) -> str:
         # the toolkit allows a column range only within one line
         if d.end_line == d.line and d.end_col > d.col > 0:
             props += [f"endLine={d.end_line}", f"endColumn={d.end_col}"]
-    props.append(f"title={escape_property(clean_controls(f'{d.code} {d.rule}'))}")
+    props.append(f"title={escape_property(clean_controls(f'{d.code} {d.rule}{_state(d)}'))}")
     message = escape_data(clean_controls(d.message, keep_newlines=True))
     return f"::{COMMANDS[d.severity]} {','.join(props)}::{message}"
 
 
-def _log_line(line: str) -> str:
-    # the runner treats any line that starts with "::" after leading blanks as a command
-    return "- " + line if line.lstrip().startswith("::") else line
+def _state(d: Diagnostic) -> str:
+    return f" ({d.baseline_state})" if d.baseline_state else ""  # PR mode: new or existing
 
 
 def render(result: Result, *, summary_written: bool = False) -> str:
     shown: Counter[Severity] = Counter()
     lines: list[str] = []
     rest: list[Diagnostic] = []
-    for d in result.diagnostics:
+    for d in new_first(result.diagnostics):  # the cap must not fill with old findings and hide the PR's own
         if shown[d.severity] < PER_LEVEL_LIMIT:
             shown[d.severity] += 1
             lines.append(annotation(result, d))
         else:
             rest.append(d)
-    lines += [_log_line(text.format_line(d)) for d in rest]
-    lines.append(_log_line(text.summary(result)))
+    prefix = path_prefix(result)
+    lines += [defuse_command(text.format_line(d, prefix=prefix) + _state(d)) for d in rest]
+    lines.append(defuse_command(text.summary(result)))
+    if compared := compared_with_base(result):
+        lines.append(defuse_command(text.clean(compared)))
     if rest:
         also = "; the job summary lists them all" if summary_written else ""
         note = (

@@ -11,19 +11,19 @@ from typing import Any
 
 from pmo_lint import __version__
 from pmo_lint.diagnostics import Diagnostic, Result
-from pmo_lint.reporters.common import TOOL_NAME, dumps_json, held_back, rule_metas, suppressed_counts
+from pmo_lint.reporters.common import TOOL_NAME, dumps_json, held_back, path_prefix, rule_metas, suppressed_counts
 from pmo_lint.rules.base import RuleMeta
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: paths relative to the Git repository (were relative to the portfolio); portfolioPath
 
 
-def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
+def diagnostic_dict(d: Diagnostic, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": d.rule,
         "code": d.code,
         "severity": d.severity.label,
         "message": d.message,
-        "path": d.path,
+        "path": prefix + d.path if d.path else "",
         "line": d.line,
         "column": d.col,
         "endLine": d.end_line,
@@ -57,6 +57,7 @@ def rule_dict(m: RuleMeta) -> dict[str, Any]:
 
 def render(result: Result) -> str:
     inline, waived = suppressed_counts(result)
+    prefix = path_prefix(result)
     by_rule = Counter(d.code for d in result.diagnostics)
     used = by_rule.keys() | {d.code for d in result.suppressed}
     doc: dict[str, Any] = {
@@ -64,6 +65,7 @@ def render(result: Result) -> str:
         "tool": {"name": TOOL_NAME, "version": __version__},
         "asOf": result.as_of.isoformat(),
         "filesChecked": result.files_checked,
+        "portfolioPath": prefix.rstrip("/"),
         "summary": {
             **result.counts(),
             "suppressed": len(result.suppressed),
@@ -71,8 +73,8 @@ def render(result: Result) -> str:
             "waived": waived,
             "byRule": dict(sorted(by_rule.items())),
         },
-        "diagnostics": [diagnostic_dict(d) for d in result.diagnostics],
-        "suppressed": [diagnostic_dict(d) for d in result.suppressed],
+        "diagnostics": [diagnostic_dict(d, prefix) for d in result.diagnostics],
+        "suppressed": [diagnostic_dict(d, prefix) for d in result.suppressed],
         # metadata of the rules that appear above, so a consumer needs no second call
         "rules": [rule_dict(m) for m in rule_metas(result) if m.code in used],
     }

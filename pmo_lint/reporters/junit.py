@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from pmo_lint.diagnostics import Diagnostic, Result
-from pmo_lint.reporters.common import TOOL_NAME, ci_path, clean_controls, fail_threshold, plural
+from pmo_lint.reporters.common import TOOL_NAME, ci_path, clean_controls, fail_threshold, path_prefix, plural
 from pmo_lint.reporters.text import format_line
 
 PORTFOLIO = "<portfolio>"
@@ -29,12 +29,14 @@ def _attr(value: str) -> str:
 
 
 def _details(result: Result, d: Diagnostic) -> str:
-    lines = [format_line(d)]
+    # each piece of data stays on its own labelled line (a newline in a key shows as \n), so no line of a body
+    # shown in a CI log can start a workflow command
+    lines = [format_line(d, prefix=path_prefix(result))]
     if d.entity:
-        lines.append(f"entity: {d.entity}")
+        lines.append(f"entity: {_attr(d.entity)}")
     if d.data_path:
-        lines.append(f"field: {d.data_path_text}")
-    lines.append(f"fingerprint: {d.fingerprint}")
+        lines.append(f"field: {_attr(d.data_path_text)}")
+    lines.append(f"fingerprint: {_attr(d.fingerprint)}")
     return xml_text("\n".join(lines) + "\n")
 
 
@@ -62,7 +64,7 @@ def _suite(result: Result, path: str, items: list[Diagnostic]) -> ET.Element:
             ET.SubElement(case, "skipped", {"message": _attr(reason)}).text = _details(result, d)
         elif d.severity >= threshold:
             failures += 1
-            failure = ET.SubElement(case, "failure", {"type": d.code, "message": _attr(d.message)})
+            failure = ET.SubElement(case, "failure", {"type": _attr(d.code), "message": _attr(d.message)})
             failure.text = _details(result, d)
         else:
             ET.SubElement(case, "system-out").text = _details(result, d)

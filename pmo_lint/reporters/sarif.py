@@ -1,6 +1,7 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-One run; ``tool.driver.rules`` holds every rule the run knew with its help text, results point at
+One run; ``tool.driver.rules`` holds every rule the run knew with its help text and, for the rules the
+project's documentation site covers, ``helpUri`` to the rule's page; results point at
 repository-relative files. Our line-independent fingerprint goes in ``partialFingerprints`` under
 ``pmoLint/v1``; ``primaryLocationLineHash`` is left to ``upload-sarif``, which computes it.
 Suppressed findings are included with a ``suppressions`` entry, as the spec intends.
@@ -13,7 +14,15 @@ from urllib.parse import quote
 
 from pmo_lint import __version__
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
-from pmo_lint.reporters.common import INFORMATION_URI, TOOL_NAME, ci_path, clean_controls, dumps_json, rule_metas
+from pmo_lint.reporters.common import (
+    INFORMATION_URI,
+    TOOL_NAME,
+    ci_path,
+    clean_controls,
+    dumps_json,
+    rule_help_uri,
+    rule_metas,
+)
 from pmo_lint.rules.base import RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -85,9 +94,11 @@ def rule_descriptor(m: RuleMeta) -> dict[str, Any]:
         "shortDescription": {"text": _clip(m.title)},
         "fullDescription": {"text": _clip(m.docs.what or m.title)},
         "help": {"text": help_text(m), "markdown": help_markdown(m)},
-        "defaultConfiguration": {"level": LEVELS[m.severity]},
-        "properties": {"tags": tags, "fixable": m.fixable},
     }
+    if uri := rule_help_uri(m):  # the rule's page on the documentation site
+        out["helpUri"] = uri
+    out["defaultConfiguration"] = {"level": LEVELS[m.severity]}
+    out["properties"] = {"tags": tags, "fixable": m.fixable}
     return out
 
 

@@ -1,5 +1,8 @@
 """``path:line:col: CODE [severity] message`` lines, then a summary (ruff and flake8's shape).
 
+Paths are relative to the Git repository that holds the portfolio, as in every format, so an editor or a CI
+log opens them as printed. In PR mode a last line says what was compared and how many findings are new.
+
 ``render`` is pure. On a terminal the CLI passes ``TextOptions`` with colour and the source lines
 (read by ``read_source_lines``) so each finding shows its line with a caret under the column.
 """
@@ -15,7 +18,14 @@ from pathlib import Path
 from typing import IO
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
-from pmo_lint.reporters.common import clean_controls, held_back, plural, suppressed_counts
+from pmo_lint.reporters.common import (
+    clean_controls,
+    compared_with_base,
+    held_back,
+    path_prefix,
+    plural,
+    suppressed_counts,
+)
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -40,11 +50,14 @@ def _paint(text: str, style: str, on: bool) -> str:
     return f"{style}{text}{_RESET}" if on else text
 
 
-def format_line(d: Diagnostic, *, color: bool = False) -> str:
-    where = clean(d.path) or "<portfolio>"
+def format_line(d: Diagnostic, *, color: bool = False, prefix: str = "") -> str:
+    """``path:line:col: CODE [severity] message``; ``prefix`` makes the path repository-relative."""
+    where = clean(prefix + d.path) if d.path else "<portfolio>"
+    if where.lstrip().startswith(":"):  # with the ":" after it a CI runner would see a command; ./ is the same file
+        where = "./" + where
     if d.line > 0:
         where += f":{d.line}:{max(d.col, 1)}"
-    code = _paint(d.code, _BOLD + _COLOURS[d.severity], color)
+    code = _paint(clean(d.code), _BOLD + _COLOURS[d.severity], color)  # a plug-in rule may name itself anything
     return f"{_paint(where, _BOLD, color)}: {code} [{d.severity.label}] {clean(d.message)}"
 
 
@@ -103,11 +116,13 @@ def render(result: Result, options: TextOptions | None = None) -> str:
         lines.extend(statistics(result))
     else:
         for d in result.diagnostics:
-            lines.append(format_line(d, color=opts.color))
+            lines.append(format_line(d, color=opts.color, prefix=path_prefix(result)))
             raw = opts.source_lines.get((d.path, d.line))
             if raw is not None:
                 lines.extend(_caret(d, raw, opts.color))
     lines.append(summary(result))
+    if compared := compared_with_base(result):
+        lines.append(clean(compared))
     return "\n".join(lines) + "\n"
 
 

@@ -40,8 +40,9 @@ POLICY_ERROR = RuleMeta(
         what="A rule pack (`policies/*.yaml`, the files listed under `policies:` in the configuration, or an "
         "installed third-party pack) is well-formed: known keys, required fields, unique codes and ids, CEL "
         "expressions that compile and use only the known variables (`entity`, `facts`, `config`, `asOf`, `item`, "
-        "`index`) and functions. A rule that fails while evaluating one entity (a field missing without `has()`, "
-        "mixed types) is reported on that entity, and the other rules still run.",
+        "`index`) and functions, and literal arguments that work (regular expressions in `matches`, dates, "
+        "timestamps, durations). A rule that fails while it runs (a field missing without `has()`, mixed types) is "
+        "reported once, at the rule's line, with the entities it failed on; the other rules still run.",
         why="A policy that cannot run must not pass silently: the check it stands for would be skipped for "
         "everyone while the run stays green.",
         example="pack: acme\nrules:\n  - id: budget-set\n    code: ACM001\n    title: Budget set\n    severity: error\n"
@@ -462,6 +463,99 @@ def _first_line(text: str) -> str:
     return text.splitlines()[0] if text else "invalid expression"
 
 
+# Literal arguments are checked when the pack loads: a bad regex or date in a rule is one bug in the
+# pack, not a failure on every entity. CEL compiles `matches` patterns only when it runs them.
+_LITERAL = re.compile(
+    r"[rR]?(?:'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")"
+)
+_CHECKED_CALL = re.compile(r"(?<![\w])(matches|timestamp|duration|int|uint|double|daysBetween|daysSince|isBefore)\s*\(")
+_CONVERSIONS = frozenset({"timestamp", "duration", "int", "uint", "double"})
+_DATE_FUNCTIONS = frozenset({"daysBetween", "daysSince", "isBefore"})
+_CLOSE = {"(": ")", "[": "]", "{": "}"}
+
+
+def _call_arguments(src: str, start: int) -> list[str]:
+    """The top-level arguments of the call whose ``(`` is at ``start`` (string literals skipped)."""
+    args: list[str] = []
+    stack: list[str] = []
+    pos, begin = start + 1, start + 1
+    while pos < len(src):
+        literal = _LITERAL.match(src, pos)
+        if literal:
+            pos = literal.end()
+            continue
+        ch = src[pos]
+        if ch in _CLOSE:
+            stack.append(_CLOSE[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+        elif not stack and ch == ")":
+            args.append(src[begin:pos].strip())
+            return [a for a in args if a]
+        elif not stack and ch == ",":
+            args.append(src[begin:pos].strip())
+            begin = pos + 1
+        pos += 1
+    return []
+
+
+def _cel_reason(exc: BaseException) -> str:
+    """The useful part of a cel error: ``unclosed character class`` rather than the whole report."""
+    text = str(exc).strip()
+    for line in text.splitlines():
+        if line.strip().startswith("error:"):
+            text = line.strip()[len("error:") :]
+            break
+    else:
+        text = text.splitlines()[0] if text else type(exc).__name__
+    text = re.sub(r"^Function '\w+' error:\s*", "", text.strip())
+    text = re.sub(r"\s*Check (?:function arguments|that the variable).*$", "", text).strip().rstrip(".:")
+    return text or type(exc).__name__
+
+
+def literal_problems(src: str) -> list[str]:
+    """What is wrong with the literal arguments of ``matches``, ``timestamp``, ``duration``, number
+    conversions and the date functions in one expression (empty when nothing is)."""
+    from pmo_lint.facts.dates import parse_date
+
+    cel, _ = cel_adapter.modules()
+    literal_spans = [m.span() for m in _LITERAL.finditer(src)]
+    context = cel.Context()
+    out: list[str] = []
+    for m in _CHECKED_CALL.finditer(src):
+        if any(a <= m.start() < b for a, b in literal_spans):
+            continue  # the name is inside a string
+        name, method = m.group(1), src[: m.start()].rstrip().endswith(".")
+        args = _call_arguments(src, m.end() - 1)
+        literals = [a for a in args if _LITERAL.fullmatch(a)]
+        if not literals:
+            continue
+        try:
+            if name == "matches":
+                pattern = args[-1]
+                if pattern in literals and (method or len(args) == 2):
+                    cel.compile(f"''.matches({pattern})").execute(context)
+            elif name in _CONVERSIONS and not method and len(args) == 1:
+                cel.compile(f"{name}({args[0]})").execute(context)
+            elif name in _DATE_FUNCTIONS and not method:
+                for arg in literals:
+                    value = cel.compile(arg).execute(context)
+                    try:
+                        parse_date(value)
+                    except (TypeError, ValueError):
+                        out.append(f"{name}() is given {arg}, which is not a date; write dates as 'YYYY-MM-DD'")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the evaluator raises RuntimeError, a Rust panic BaseException
+            what = {
+                "matches": f"the regular expression {args[-1]} is invalid",
+                "timestamp": f"{args[0]} is not a timestamp such as '2025-06-30T00:00:00Z'",
+                "duration": f"{args[0]} is not a duration such as '24h' or '90m'",
+            }.get(name, f"{name}({args[0]}) cannot be converted")
+            out.append(what if name == "duration" else f"{what}: {_cel_reason(exc)}")
+    return out
+
+
 def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
     """Compile every expression once; rules that do not compile become problems and are dropped."""
     cel, _ = cel_adapter.modules()
@@ -527,6 +621,11 @@ def compile_pack(pack: Pack, known: frozenset[str] | None = None) -> Pack:
                         line,
                     )
                 )
+                failed = True
+                break
+            bad_literals = literal_problems(src)
+            if bad_literals:
+                problems.extend(PolicyProblem(f"{where}: {text}", pack.path, line) for text in bad_literals)
                 failed = True
                 break
             roots.update(v for v in program.variables() if v in ROOTS)
@@ -658,7 +757,7 @@ def _base_context(ctx: RuleContext, facts: Facts, memo: PolicyMemo | None = None
 
 
 def _explain(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = _cel_reason(exc)
     if isinstance(exc, KeyError):
         return f"field {text} is missing; guard it with has(…)"
     if isinstance(exc, IndexError):
@@ -688,6 +787,12 @@ def evaluate(
     exists_now = functools.partial(file_exists, ctx.files)  # re-checks a stored entry's exists() answers
     style = style_of(ctx.catalog)
     out: list[tuple[RuleMeta, Finding]] = []
+    failures: dict[tuple[str, str, str], tuple[PolicyRule, list[LoadedEntity]]] = {}
+
+    def failed(rule: PolicyRule, text: str, item: LoadedEntity) -> None:
+        stage, _, reason = text.partition(_FAILURE_SEP)
+        failures.setdefault((rule.meta.code, stage, reason), (rule, []))[1].append(item)
+
     for kind in sorted(by_kind):
         kind_rules = by_kind[kind]
         reads = _merge_reads(kind_rules)
@@ -702,8 +807,10 @@ def evaluate(
                 rows = memo.lookup(key, exists_now)
                 if rows is not None:
                     for index, message, path in rows:
-                        meta = POLICY_ERROR if index < 0 else kind_rules[index].meta
-                        out.append((meta, Finding(message, item, path)))
+                        if index >= 0:
+                            out.append((kind_rules[index].meta, Finding(message, item, path)))
+                        elif index <= -2:  # -2 - i: rule i could not be evaluated
+                            failed(kind_rules[-2 - index], message, item)
                     continue
             if memo is not None:
                 memo.log.clear()
@@ -722,11 +829,36 @@ def evaluate(
             rows_out: list[Row] = []
             for index, rule in enumerate(kind_rules):
                 for meta, finding in _run_rule(rule, context, scope, item, style):
-                    out.append((meta, finding))
-                    rows_out.append((-1 if meta is POLICY_ERROR else index, finding.message, finding.data_path))
+                    if meta is POLICY_ERROR:
+                        failed(rule, finding.message, item)
+                        rows_out.append((-2 - index, finding.message, ()))
+                    else:
+                        out.append((meta, finding))
+                        rows_out.append((index, finding.message, finding.data_path))
             if memo is not None and key is not None:
                 memo.record(key, rows_out)
+    out.extend((POLICY_ERROR, _failure_finding(rule, key, items)) for key, (rule, items) in failures.items())
     return out
+
+
+_FAILURE_SEP = "\x1f"  # joins stage and reason of a failure while entities are evaluated
+
+
+def _failure_finding(rule: PolicyRule, key: tuple[str, str, str], items: Sequence[LoadedEntity]) -> Finding:
+    """One finding per broken rule, at the rule's line in its pack, naming a few entities it failed on."""
+    _, stage, reason = key
+    paths = sorted({item.path for item in items})
+    if len(items) == 1:
+        where = f"on {rule.kind} {items[0].entity.metadata.name} ({paths[0]})"
+    else:
+        shown = ", ".join(paths[:3]) + (", …" if len(paths) > 3 else "")
+        where = f"on {len(items)} {rule.kind} files ({shown})"
+    return Finding(
+        f"rule {rule.meta.code} ({rule.meta.id}) cannot be evaluated: `{stage}` failed {where}: {reason}",
+        path=rule.pack_path,
+        line=rule.lines.get(stage, rule.line),
+        col=1,
+    )
 
 
 def _truth(rule: PolicyRule, key: str, value: Any) -> bool:
@@ -768,15 +900,8 @@ def _run_rule(
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a failure (even a Rust panic) on one entity is a finding, not a crash
-        yield (
-            POLICY_ERROR,
-            Finding(
-                f"rule {rule.meta.code} ({rule.meta.id}, {rule.pack_path}:{rule.lines.get(stage, rule.line)}) "
-                f"failed on this {rule.kind} in `{stage}`: {_explain(exc)}; fix the rule or the data",
-                item,
-                rule.path,
-            ),
-        )
+        # evaluate() gathers these into one finding per rule, at the rule's line
+        yield POLICY_ERROR, Finding(f"{stage}{_FAILURE_SEP}{_explain(exc)}", item)
 
 
 # -- where packs come from ------------------------------------------------------------------------
@@ -792,6 +917,7 @@ class PolicySet:
     python_rules: tuple[Any, ...] = ()  # Rule objects from entry points
     problems: tuple[PolicyProblem, ...] = ()
     custom_packs: frozenset[str] = frozenset()  # packs from the configuration and plug-ins: on by default
+    pack_paths: frozenset[str] = frozenset()  # display paths of the pack files read, shipped ones aside
 
     def metas(self) -> list[RuleMeta]:
         return [r.meta for r in self.rules] + [r.meta for r in self.python_rules]
@@ -890,4 +1016,5 @@ def load_policies(
         custom.update(r.meta.pack for r in python_rules)
     for path, display in sources:
         add(path, display, True)
-    return PolicySet(tuple(rules), tuple(python_rules), tuple(problems), frozenset(custom))
+    paths = frozenset(display for _, display in sources)
+    return PolicySet(tuple(rules), tuple(python_rules), tuple(problems), frozenset(custom), paths)

@@ -7,6 +7,7 @@ from pmo_lint.rules.builtin_governance import GOVERNANCE_RULES
 from pmo_lint.rules.builtin_history import HISTORY_RULES
 from pmo_lint.rules.builtin_lifecycle import LIFECYCLE_RULES
 from pmo_lint.rules.builtin_operational import OPERATIONAL_RULES
+from pmo_lint.rules.builtin_site import SITE_RULES
 from pmo_lint.rules.builtin_strategic import STRATEGIC_RULES
 from pmo_lint.rules.builtin_tactical import TACTICAL_RULES
 from pmo_lint.rules.builtin_transformational import TRANSFORMATIONAL_RULES
@@ -15,7 +16,7 @@ from pmo_lint.rules.core import CORE_RULES, LOAD_RULES
 
 def builtin_rules() -> list[Rule]:
     """Rules that run code over the catalog, in a fixed order."""
-    rules: list[Rule] = list(CORE_RULES)
+    rules: list[Rule] = [*CORE_RULES, *SITE_RULES]
     rules += HISTORY_RULES  # change control: report only when PR mode or history gives them a base
     rules += (
         *GOVERNANCE_RULES,

@@ -23,6 +23,11 @@ REPO_URL = "https://github.com/pmo-lint/pmo-lint"
 DOCS_URL = "https://pmo-lint.dev"
 SCHEMA_FOLDER = ".pmo-lint/schemas"  # a dot folder: never read as portfolio data
 MODELINE = "# yaml-language-server: $schema="
+# the first line of a portfolio's templates/KIND.yaml, where the editor's schema line would be
+TEMPLATE_NOTE = (
+    "# Template of `pmo-lint new`: it fills the ${…} placeholders and adds the editor's schema line;\n"
+    "# this file has none, since the schema rejects the placeholders.\n"
+)
 
 _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 
@@ -89,6 +94,13 @@ def with_modeline(text: str, schema: str) -> str:
     return line + text
 
 
+def without_modeline(text: str, note: str = "") -> str:
+    """Drop a first-line yaml-language-server modeline, putting ``note`` in its place."""
+    if text.startswith("# yaml-language-server:"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    return note + text
+
+
 def kind_globs() -> dict[str, str]:
     """Schema file -> glob of the files of that kind, for the editor's ``yaml.schemas`` setting."""
     globs = {schema_file("PMOConfig"): "pmo.yaml"}
@@ -97,8 +109,10 @@ def kind_globs() -> dict[str, str]:
     return dict(sorted(globs.items()))
 
 
-def vscode_settings(folder: str = SCHEMA_FOLDER) -> str:
+def vscode_settings(folder: str = SCHEMA_FOLDER, prefix: str = "") -> str:
+    """The editor settings of a workspace; ``prefix`` is the portfolio's folder in it (``""``: the workspace)."""
     import json
 
-    schemas = {f"{folder}/{name}": [glob] for name, glob in kind_globs().items()}
+    into = f"{prefix}/" if prefix else ""
+    schemas = {f"{into}{folder}/{name}": [into + glob] for name, glob in kind_globs().items()}
     return json.dumps({"yaml.schemas": schemas}, indent=2) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,31 @@ _TYPE_WORDS = {
 }
 
 
+_BOUND_WORDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "more than",
+    "exclusiveMaximum": "less than",
+}
+# the model's patterns without a description of their own, in words
+_PATTERN_WORDS = {
+    "^[a-z0-9]+(?:-[a-z0-9]+)*$": "lowercase letters and digits, words joined by '-', e.g. crm-migration",
+    "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$": "letters, digits, '.', '_' or '-', e.g. G2",
+    "^/": "a field of the project written as a path starting with '/', e.g. /spec/budget/bac",
+    "^[^@\\s]+@[^@\\s]+$": "an e-mail address, e.g. jo.doe@example.org",
+}
+
+
+def _case_hint(instance: Any, pattern: Any) -> str:
+    """`eur` for a currency: the same text in other letter case fits."""
+    if not isinstance(instance, str):
+        return ""
+    for other in (instance.upper(), instance.lower()):
+        if other != instance and re.search(str(pattern), other):
+            return f"; did you mean {other!r}?"
+    return ""
+
+
 def _message(error: ValidationError) -> Iterator[SchemaProblem]:
     path: DataPath = tuple(error.absolute_path)
     # jsonschema types these as unions with Unset; on a produced error they are plain values
@@ -95,26 +121,61 @@ def _message(error: ValidationError) -> Iterator[SchemaProblem]:
         yield SchemaProblem(path, f"{_shown(instance)} is not a calendar date (YYYY-MM-DD)")
         return
     if v == "pattern":
-        desc = schema.get("description")
-        tail = f" ({desc})" if desc else f" (pattern {wanted_value})"
-        yield SchemaProblem(path, f"{_shown(instance)} is not valid here{tail}")
+        desc = _PATTERN_WORDS.get(str(wanted_value)) or str(schema.get("description") or "").rstrip(".")
+        tail = f" ({desc})" if desc else ""
+        yield SchemaProblem(path, f"{_shown(instance)} is not valid here{tail}{_case_hint(instance, wanted_value)}")
+        return
+    if v in _BOUND_WORDS and isinstance(instance, (int, float)):
+        yield SchemaProblem(path, f"expected {_BOUND_WORDS[v]} {wanted_value:,}, got {instance:,}")
+        return
+    if v == "minLength" and isinstance(instance, str):
+        yield SchemaProblem(path, f"{_shown(instance)} is too short; write at least {wanted_value} characters")
+        return
+    if v == "maxLength" and isinstance(instance, str):
+        yield SchemaProblem(path, f"text of {len(instance):,} characters is too long; keep it to {wanted_value:,}")
+        return
+    if v == "minItems" and isinstance(instance, list):
+        yield SchemaProblem(path, f"list needs at least {wanted_value} item{'s' if wanted_value != 1 else ''}")
         return
     yield SchemaProblem(path, error.message if len(error.message) < 300 else error.message[:297] + "...")
 
 
 def _reduce(error: ValidationError) -> ValidationError:
-    # anyOf/oneOf (optional fields, unions) report one branch: the best match
+    """The one error inside an ``anyOf`` / ``oneOf`` (optional fields, unions) worth showing a user."""
     if error.validator in ("anyOf", "oneOf") and error.context:
-        # an optional field (`X | None`) is a union with null: "expected null" never helps, the
-        # other branch (an enum's options, a date's format) says what a value should look like
-        context = [e for e in error.context if not _is_null_branch(e)] or error.context
-        best = best_match(context)
+        # A branch that only failed on the value's type says nothing about what is wrong inside it:
+        # for `budget: {capex: lots-of-money}` (a `Budget | None`) the useful error is the one about
+        # capex in the Budget branch, at capex's own path, never "expected null" at budget.
+        inside = [e for e in error.context if not _wrong_type_branch(e)]
+        if not inside:
+            # no branch fits the value's type: name the types it may have ("expected a number"),
+            # never the null an optional field also allows
+            inside = [e for e in error.context if e.validator_value != "null"] or list(error.context)
+            if len(inside) > 1:
+                return _merged_type_error(error, inside)
+        best = best_match(inside)
         return _reduce(best) if best is not None else error
     return error
 
 
-def _is_null_branch(error: ValidationError) -> bool:
-    return error.validator == "type" and error.validator_value == "null" and len(error.relative_schema_path) <= 2
+def _wrong_type_branch(error: ValidationError) -> bool:
+    # the branch's own `type` keyword (not one of a nested value): relative path [index, "type"]
+    return error.validator == "type" and len(error.relative_schema_path) <= 2
+
+
+def _merged_type_error(union: ValidationError, branches: list[ValidationError]) -> ValidationError:
+    wanted: list[Any] = []
+    for branch in branches:
+        value: Any = branch.validator_value
+        wanted += [w for w in (value if isinstance(value, list) else [value]) if w not in wanted]
+    return ValidationError(
+        union.message,
+        validator="type",
+        validator_value=wanted,
+        instance=union.instance,
+        schema={},
+        path=union.absolute_path,
+    )
 
 
 def _pydantic_problems(exc: pydantic.ValidationError, data: Any) -> list[SchemaProblem]:
@@ -152,8 +213,13 @@ def validate(data: dict[str, Any]) -> tuple[Entity | None, list[SchemaProblem]]:
         return None, [SchemaProblem((), f"could not validate: {exc}")]
     problems: list[SchemaProblem] = []
     seen: set[DataPath] = set()
-    for error in sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        for problem in _message(_reduce(error)):
+    # by path, and at one path the wrong type first: "expected a number" says more than its bounds
+    errors = sorted(
+        (_reduce(error) for error in _validator(kind).iter_errors(data)),
+        key=lambda e: ([str(p) for p in e.absolute_path], e.validator != "type"),
+    )
+    for error in errors:
+        for problem in _message(error):
             # one finding per value: a bad date fails both `pattern` and `format`; say it once
             if problem.data_path not in seen or (problem.at_key and problem not in problems):
                 seen.add(problem.data_path)

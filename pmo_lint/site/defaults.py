@@ -29,6 +29,8 @@ validation:
   absolute_links: warn
   unrecognized_links: warn
   anchors: warn
+not_in_nav: |
+{not_in_nav}
 extra:
   generator: false
 """
@@ -36,4 +38,9 @@ extra:
 
 def default_mkdocs_yml(site_name: str, docs_dir: str = "docs") -> str:
     # JSON strings are YAML strings: quoting the name this way keeps any character inert
-    return DEFAULT_MKDOCS_YML.format(site_name=json.dumps(site_name), docs_dir=json.dumps(docs_dir))
+    from pmo_lint.site.generator import NOT_IN_NAV_PATTERNS
+
+    patterns = "\n".join(f"  {p}" for p in NOT_IN_NAV_PATTERNS)
+    return DEFAULT_MKDOCS_YML.format(
+        site_name=json.dumps(site_name), docs_dir=json.dumps(docs_dir), not_in_nav=patterns
+    )

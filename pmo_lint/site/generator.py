@@ -53,6 +53,17 @@ class Site:
         return out
 
 
+def in_navigation(rel: str) -> bool:
+    """Whether a generated page belongs in the site's navigation: the section pages do; a page per project
+    and the continuation pages of long tables do not (every page carries the navigation, so listing them
+    would make each page grow with the portfolio)."""
+    return rel == "index.md" or rel in PAGE_OF_SECTION.values()
+
+
+# the same as a MkDocs `not_in_nav` setting (gitignore patterns), for sites built from written pages
+NOT_IN_NAV_PATTERNS = ("/projects/*.md", "!/projects/index.md", "*_*.md")
+
+
 def check_sections(sections: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(s.strip().lower() for s in sections if s.strip()))
     unknown = [s for s in chosen if s not in SECTIONS]
@@ -289,4 +300,15 @@ def write_site(site: Site, out: Path) -> list[Path]:
     return written
 
 
-__all__ = ["DATA_FILE", "PAGE_OF_SECTION", "SECTIONS", "Site", "SiteOptions", "build_site", "generate", "write_site"]
+__all__ = [
+    "DATA_FILE",
+    "NOT_IN_NAV_PATTERNS",
+    "PAGE_OF_SECTION",
+    "SECTIONS",
+    "Site",
+    "SiteOptions",
+    "build_site",
+    "generate",
+    "in_navigation",
+    "write_site",
+]

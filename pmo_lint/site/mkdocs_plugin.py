@@ -27,7 +27,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from pmo_lint.errors import PmoLintError
 from pmo_lint.site.page.common import SECTIONS
@@ -75,6 +75,7 @@ class PmoLintPlugin(BasePlugin[PmoLintPluginConfig]):  # type: ignore[no-untyped
         if not self.config.enabled:
             return files
         generated: dict[str, str] = {}
+        in_nav: set[str] = set()
         try:
             if self.config.sections:  # `sections: []` generates only the rule reference
                 from pmo_lint.site.generator import SiteOptions, generate
@@ -87,13 +88,20 @@ class PmoLintPlugin(BasePlugin[PmoLintPluginConfig]):  # type: ignore[no-untyped
                 )
                 site = generate(self._path(self.config.portfolio), options)
                 prefix = self.config.prefix.strip("/")
+                from pmo_lint.site.generator import in_navigation
+
                 for rel, text in site.files().items():
-                    generated[f"{prefix}/{rel}" if prefix else rel] = text
+                    src_uri = f"{prefix}/{rel}" if prefix else rel
+                    generated[src_uri] = text
+                    if in_navigation(rel):
+                        in_nav.add(src_uri)
             if self.config.rules_reference:
                 from pmo_lint.rules.registry import all_metas
                 from pmo_lint.site.page.rule import reference_pages
 
-                generated.update(reference_pages(all_metas(), self.config.rules_reference))
+                reference = reference_pages(all_metas(), self.config.rules_reference)
+                generated.update(reference)
+                in_nav.update(reference)
         except PmoLintError as exc:
             raise PluginError(f"pmo-lint: {exc}") from None
         except OSError as exc:
@@ -101,7 +109,10 @@ class PmoLintPlugin(BasePlugin[PmoLintPluginConfig]):  # type: ignore[no-untyped
         for src_uri, text in generated.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"pmo-lint: {src_uri} exists in docs_dir; the plugin would replace it")
-            files.append(File.generated(config, src_uri, content=text))
+            # a page per project stays out of the navigation (found from the project list and search): the
+            # navigation is on every page, and 20,000 entries in it made each page megabytes
+            inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content=text, inclusion=inclusion))
         log.info("generated %d file(s)", len(generated))
         return files
 

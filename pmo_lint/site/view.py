@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 
 DIMENSIONS = ("overall", "schedule", "cost", "resources", "scope")
 TREND_REPORTS = 6  # status reports shown in a project's trend
+# file stems the generator uses inside projects/ (the project list); a project with such a name gets
+# `<name>_.md`, which no other project can have (names hold no `_`)
+RESERVED_PAGE_STEMS = frozenset({"index"})
+
+
+def project_page(name: str) -> str:
+    """The page of the project ``name``, never one of the generated pages beside it."""
+    return f"projects/{name}_.md" if name.lower() in RESERVED_PAGE_STEMS else f"projects/{name}.md"
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,7 @@ class ProjectView:
 
     @property
     def page(self) -> str:
-        return f"projects/{self.name}.md"
+        return project_page(self.name)
 
 
 @dataclass(frozen=True)

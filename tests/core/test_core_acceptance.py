@@ -176,7 +176,7 @@ def test_json_output_has_documented_fields(tmp_path: Path) -> None:
     result = run_cli("check", str(SAMPLE), "--as-of", AS_OF, "--format", "json", env=cache_env(tmp_path))
     assert result.code == 0, result.err
     doc = json.loads(result.out)
-    assert doc["version"] == 1
+    assert doc["version"] == 2
     assert doc["tool"]["name"] == "pmo-lint"
     assert doc["asOf"] == AS_OF
     assert isinstance(doc["filesChecked"], int)

@@ -36,8 +36,12 @@ def test_defect_gives_its_one_finding(folder: str, tmp_path: Path) -> None:
     )
     assert result.code == 1, result.err
     assert "Traceback" not in result.out + result.err
-    findings = json.loads(result.out)["diagnostics"]
+    doc = json.loads(result.out)
+    findings = doc["diagnostics"]
     rel, line, col, code, fragment = EXPECTED[folder]
-    assert [(d["path"], d["line"], d["column"], d["code"]) for d in findings] == [(rel, line, col, code)], findings
+    inside = doc["portfolioPath"] + "/" if doc["portfolioPath"] else ""  # paths are repository-relative
+    assert [(d["path"], d["line"], d["column"], d["code"]) for d in findings] == [(inside + rel, line, col, code)], (
+        findings
+    )
     assert fragment in findings[0]["message"]
     assert snapshot(root) == before

@@ -22,6 +22,7 @@ RANK: dict[str, int] = {
     "diagnostics": 0,
     "resources": 0,
     "cache": 0,
+    "paths": 0,  # the repository boundary (imports errors only)
     "options": 0,
     "__init__": 0,
     "model": 1,
@@ -36,6 +37,7 @@ RANK: dict[str, int] = {
     "gitmode": 5,
     "fixer": 5,
     "reporters": 6,
+    "output": 6,  # the writer of what reporters render
     "site": 7,
     "cli": 8,
     "commands": 8,

@@ -307,7 +307,7 @@ def test_invisible_and_bidi_characters_are_noted() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ('a: 1\nb: "unclosed\nc: 3\n', 2, "quoted scalar"),
+        ('a: 1\nb: "unclosed\nc: 3\n', 2, "never closed"),
         ("a: 1\nb: [x, y\nc: 3\n", 3, "started on line 2"),
         ("a: 1\nb: x: y\n", 2, "mapping values are not allowed"),
         ("a: 1\n\tb: 2\n", 2, ""),

@@ -146,9 +146,9 @@ def test_portfolio_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     repo.write({"pmo/people/p01.yaml": PERSON.format(name="p01", team="ghost-y")}).commit("add")
     res = run_cli("check", "--base", "main", "--select", "PMO", "--format", "json", "pmo", cwd=repo.root)
     doc = json.loads(res.out)
-    assert sorted((d["path"], d["state"]) for d in doc["diagnostics"]) == [
-        ("people/p00.yaml", "existing"),
-        ("people/p01.yaml", "new"),
+    assert sorted((d["path"], d["state"]) for d in doc["diagnostics"]) == [  # repository-relative, as printed
+        ("pmo/people/p00.yaml", "existing"),
+        ("pmo/people/p01.yaml", "new"),
     ]
 
 

@@ -169,7 +169,7 @@ def test_github_workflow_is_valid_and_calls_the_cli_correctly(pmo: Callable[...,
 def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(pmo: Callable[..., CliResult], repo: Path) -> None:
     assert pmo("init", "--yes", cwd=repo).code == 0
     ci = _load_yaml(repo / ".gitlab-ci.yml")
-    assert ci["variables"]["GIT_DEPTH"] == "0"
+    assert ci["pmo-lint"]["variables"]["GIT_DEPTH"] == "0"
     calls = _cli_calls(ci["pmo-lint"]["script"] + ci["pages"]["script"])
     assert [c[:2] for c in calls] == [["pmo-lint", "check"], ["pmo-lint", "site"]]
     for call in calls:
@@ -187,7 +187,7 @@ def test_other_generated_files_parse(pmo: Callable[..., CliResult], repo: Path) 
     assert mkdocs["plugins"] == ["search", "pmo-lint"]
     pre_commit = _load_yaml(repo / ".pre-commit-config.yaml")
     hooks = pre_commit["repos"][0]["hooks"]
-    assert [h["id"] for h in hooks] == ["pmo-lint"]
+    assert [h["id"] for h in hooks] == ["pmo-lint-fix", "pmo-lint"]  # fixes first, then the check (docs/pre-commit.md)
     manifest = _load_yaml(Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml")
     assert {h["id"] for h in hooks} <= {h["id"] for h in manifest}
     assert _load_yaml(repo / ".pmo-lint.yaml") == {"fail-on": "error"}

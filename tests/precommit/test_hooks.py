@@ -155,3 +155,27 @@ def test_try_repo_fix_hook_repairs_spelling(tmp_path: Path, hook_repo: Path, pre
     assert result.returncode == 1, result.stdout + result.stderr
     assert "files were modified by this hook" in result.stdout
     assert risk.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.slow
+def test_try_repo_fails_a_commit_of_a_broken_rule_pack_at_its_line(
+    tmp_path: Path, hook_repo: Path, pre_commit_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _portfolio(tmp_path / "portfolio")
+    capsys.readouterr()
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "portfolio")
+    (root / "policies").mkdir()
+    (root / "policies/acme.yaml").write_text(
+        "pack: acme\nrules:\n  - id: names\n    code: ACM001\n    title: Names\n    severity: error\n"
+        "    kind: Project\n    assert: 'entity.metadata.name.matches(\"[a-z\")'\n    message: bad name\n",
+        encoding="utf-8",
+    )
+    with (root / ".pmo-lint.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("policies: [policies/acme.yaml]\n")
+    git(root, "add", "policies/acme.yaml", ".pmo-lint.yaml")  # the commit touches no portfolio entity
+    result = _pre_commit("try-repo", str(hook_repo), "pmo-lint", cwd=root, home=pre_commit_home)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"^pmo-lint\.+Failed$", result.stdout, re.MULTILINE), result.stdout
+    assert "policies/acme.yaml:8:1: PMO011" in result.stdout and "unclosed character class" in result.stdout
+    assert "All checks passed" not in result.stdout

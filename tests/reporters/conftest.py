@@ -58,6 +58,7 @@ METAS = [
         severity=Severity.WARNING,
         pack="tactical",
         fixable=True,
+        source="<pmo-lint>/policies/tactical.yaml:40",  # a shipped pack's rule: documented on the site
         docs=RuleDocs(what="", why="", example="", use_instead=""),
     ),
 ]

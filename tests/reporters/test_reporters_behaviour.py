@@ -15,7 +15,7 @@ import pytest
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
 from pmo_lint.reporters import github, gitlab, json_report, junit, markdown, sarif, text
-from pmo_lint.reporters.common import repo_prefix, unique_fingerprints
+from pmo_lint.reporters.common import INFORMATION_URI, repo_prefix, rule_help_uri, unique_fingerprints
 
 
 def _many(n_errors: int, n_warnings: int, padding: str = "") -> Result:
@@ -58,6 +58,40 @@ def test_sarif_rules_and_indexes(awkward: Result) -> None:
     assert "````yaml\nspec:" in by_id["PMO007"]["help"]["markdown"]
     for result in _sarif(awkward)["runs"][0]["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+
+
+def test_sarif_rules_link_their_page_on_the_documentation_site(tmp_path: Path) -> None:
+    import tomllib
+
+    from pmo_lint.rules.base import RuleDocs, RuleMeta
+    from pmo_lint.rules.policy import load_policies
+    from pmo_lint.rules.registry import all_metas
+    from pmo_lint.site.page.rule import reference_pages
+
+    root = Path(__file__).resolve().parents[2]
+    urls = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert urls["Documentation"].rstrip("/") == INFORMATION_URI
+    # every built-in rule and every shipped pack's rule points at the page the docs site generates for it
+    metas = all_metas()
+    pages = reference_pages(metas, "rules")
+    for m in metas:
+        uri = rule_help_uri(m)
+        assert uri.startswith(f"{INFORMATION_URI}/rules/") and uri.endswith("/"), m.code
+        assert f"{uri.removeprefix(INFORMATION_URI + '/').rstrip('/')}.md" in pages, m.code
+    # a portfolio's own pack has no page there: no link rather than a broken one
+    pack = tmp_path / "house.yaml"
+    pack.write_text(
+        "pack: house\nrules:\n  - id: house-rule\n    code: HSE001\n    title: A house rule\n"
+        "    severity: warning\n    kind: Person\n    assert: 'true'\n    message: m\n"
+        "    docs: {what: w, why: y, example: e, use_instead: u}\n",
+        encoding="utf-8",
+    )
+    custom = load_policies(extra_paths=[pack], shipped=False, plugins=False, compile_cel=False)
+    assert [m.code for m in custom.metas()] == ["HSE001"], custom.problems
+    assert rule_help_uri(custom.metas()[0]) == ""
+    stub = RuleMeta("x", "ZZZ999", "x", Severity.ERROR, "", RuleDocs("x", "", "", ""))
+    rules = _sarif(Result("/p", dt.date(2026, 1, 1), 0, (), extra={"rules": [*metas[:2], stub]}))["runs"][0]["tool"]
+    assert [("helpUri" in r) for r in rules["driver"]["rules"]] == [True, True, False]
 
 
 def test_sarif_locations_never_line_zero(awkward: Result) -> None:
@@ -134,7 +168,7 @@ def test_github_log_lines_that_look_like_commands_are_defused() -> None:
     diags = [Diagnostic("r", "PMO007", Severity.ERROR, f"m{i}", f"::warning::x{i:02}.yaml", 1, 1) for i in range(11)]
     result = Result("/p", dt.date(2026, 1, 1), 11, tuple(diags), extra={"rules": []})
     lines = github.render(result).splitlines()
-    assert "- ::warning::x10.yaml:1:1: PMO007 [error] m10" in lines
+    assert "./::warning::x10.yaml:1:1: PMO007 [error] m10" in lines  # the same file, and no command
     assert sum(1 for line in lines if line.startswith("::")) == 11  # 10 annotations + the notice
 
 

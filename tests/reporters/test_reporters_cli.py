@@ -56,16 +56,33 @@ def test_check_writes_every_format_valid_and_stable(tmp_path: Path, write_files:
 
 
 def test_paths_are_relative_to_the_git_repository(tmp_path: Path, write_files: WriteFiles) -> None:
+    # one path base in every format: an editor or CI opened on the repository finds each file as printed
     git(tmp_path, "init", "-q")
     portfolio = write_files(tmp_path / "governance" / "pmo", FILES)
-    _, _, files = _check_all(portfolio)
-    items = json.loads(files["gitlab"])
-    assert {i["location"]["path"] for i in items} == {
-        "governance/pmo/people/dup.yaml",
-        "governance/pmo/people/bad, <b>.yaml",
-    }
-    # text and JSON stay relative to the portfolio
-    assert {d["path"] for d in json.loads(files["json"])["diagnostics"]} == {"people/dup.yaml", "people/bad, <b>.yaml"}
+    expected = {"governance/pmo/people/dup.yaml", "governance/pmo/people/bad, <b>.yaml"}
+    for cwd, where in ((portfolio, []), (tmp_path, ["governance/pmo"])):  # wherever it is run from
+        code, out, files = _check_all(cwd, *where)
+        assert code == 1
+        text_paths = {line.split(":")[0] for line in out.splitlines()[:-1]}
+        assert text_paths == expected
+        doc = json.loads((cwd / FORMATS["json"]).read_bytes())
+        assert {d["path"] for d in doc["diagnostics"]} == expected
+        assert doc["portfolioPath"] == "governance/pmo"
+        assert {i["location"]["path"] for i in json.loads(files["gitlab"])} == expected
+        sarif = json.loads(files["sarif"])
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+        assert uris == {"governance/pmo/people/dup.yaml", "governance/pmo/people/bad%2C%20%3Cb%3E.yaml"}
+        junit = assert_valid_junit(files["junit"].decode())
+        assert {s.get("name") for s in junit.iter("testsuite")} == expected
+        bodies = [f.text or "" for f in junit.iter("failure")]
+        assert {b.splitlines()[0].split(":")[0] for b in bodies} == expected
+        markdown = files["markdown"].decode()
+        assert "### governance/pmo/people/dup\\.yaml" in markdown
+        assert "### governance/pmo/people/bad, &lt;b&gt;\\.yaml" in markdown
+        for path in expected:
+            assert (tmp_path / path).is_file()
+    github = run_cli("check", "--as-of", "2026-03-31", "--format", "github", cwd=portfolio)
+    assert "::error file=governance/pmo/people/dup.yaml,line=5,col=3," in github.out
 
 
 def test_statistics(tmp_path: Path, write_files: WriteFiles) -> None:

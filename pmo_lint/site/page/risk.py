@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pmo_lint.site.html import block, esc, md_table
-from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link, rel
-from pmo_lint.site.view import RiskView
+from pmo_lint.site.html import block, esc
+from pmo_lint.site.page.common import Ctx, as_of_note, front, paged_table, project_link, rel
+from pmo_lint.site.view import RiskView, project_page
 
 HERE = "risks.md"
 RANK_COLOURS = {"low": "#a5d6a7", "medium": "#fff59d", "high": "#ffb74d", "critical": "#e57373", "": "#eeeeee"}
@@ -22,6 +22,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     risks = [r for p in v.projects for r in p.risks]
     open_risks = [r for r in risks if r.open]
     out = [front("Risks"), "# Risk heat map\n\n", as_of_note(ctx)]
+    pages: dict[str, str] = {}
     out.append(
         "Open risks (state open or monitoring) of every project by probability and impact; the colour is the rank "
         "of the score in the PMO's risk matrix. A count links to the risks of that cell.\n\n"
@@ -68,20 +69,23 @@ def render(ctx: Ctx) -> dict[str, str]:
         out.append("_The portfolio has no pmo.yaml, so there are no scales to draw the heat map on._\n\n")
 
     out.append("## Open risks by cell\n\n")
-    for (prob, imp), items in sorted(cells.items(), key=lambda kv: (-(kv[1][0].score or 0), kv[0])):
+    ordered_cells = sorted(cells.items(), key=lambda kv: (-(kv[1][0].score or 0), kv[0]))
+    for number, ((prob, imp), items) in enumerate(ordered_cells, 1):
         out.append(block(f'<h3 id="{cell_anchor(prob, imp)}">{esc(prob)} × {esc(imp)}</h3>'))
-        out.append("\n" + _register(ctx, items) + "\n")
+        out.append("\n" + _register(ctx, items, pages, f"Open risks {prob} × {imp}", f"c{number}") + "\n")
     if unknown:
-        out.append("Risks whose probability or impact is not on the PMO's scales:\n\n" + _register(ctx, unknown) + "\n")
+        text = _register(ctx, unknown, pages, "Risks off the scales", "unknown")
+        out.append("Risks whose probability or impact is not on the PMO's scales:\n\n" + text + "\n")
     out.append("## Register\n\nEvery risk, highest score first.\n\n")
-    out.append(_register(ctx, sorted(risks, key=lambda r: (-(r.score or 0), r.project, r.name))))
-    return {HERE: "".join(out)}
+    ordered = sorted(risks, key=lambda r: (-(r.score or 0), r.project, r.name))
+    out.append(_register(ctx, ordered, pages, "Risk register"))
+    return {HERE: "".join(out), **pages}
 
 
-def _register(ctx: Ctx, items: list[RiskView]) -> str:
+def _register(ctx: Ctx, items: list[RiskView], pages: dict[str, str], title: str, key: str = "") -> str:
     rows = []
     for r in items:
-        target = f"projects/{r.project}.md#{r.anchor}"
+        target = f"{project_page(r.project)}#{r.anchor}"
         link = f"[{esc(r.name)}]({rel(HERE, target)})" if ctx.has("projects") else esc(r.name)
         rows.append(
             (
@@ -94,4 +98,5 @@ def _register(ctx: Ctx, items: list[RiskView]) -> str:
                 esc((r.item.entity.spec.owner or "").split(":")[-1]),  # type: ignore[attr-defined]
             )
         )
-    return md_table(("Risk", "Project", "Title", "Score", "Rank", "State", "Owner"), rows)
+    headers = ("Risk", "Project", "Title", "Score", "Rank", "State", "Owner")
+    return paged_table(pages, HERE, title, headers, rows, key=key)

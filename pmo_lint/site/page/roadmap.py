@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pmo_lint.site.html import block, esc, md_table, name_text
-from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
+from pmo_lint.site.html import block, esc, name_text
+from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, paged_table, project_link
 from pmo_lint.site.svg import GanttRow, gantt
 from pmo_lint.site.view import ProjectView, baseline_finish, forecast_finish
 
@@ -37,15 +37,19 @@ def render(ctx: Ctx) -> dict[str, str]:
         "under each is the active baseline; diamonds are key milestones (green when done); the dashed red "
         "line is the as-of date. Projects are grouped by portfolio.\n\n"
     )
+    pages: dict[str, str] = {}
     groups: dict[str, list[ProjectView]] = defaultdict(list)
     for p in v.projects:
         if p.active or not p.closed:
             groups[p.portfolio].append(p)
-    for portfolio in sorted(groups):
+    for number, portfolio in enumerate(sorted(groups), 1):
         rows = [_row(p) for p in groups[portfolio]]
         rows = [r for r in rows if r.start and r.finish]
         rows.sort(key=lambda r: (r.start, r.label))
         out.append(f"## {name_text(portfolio) if portfolio else 'No portfolio'}\n\n")
+        if len(rows) > PAGE_ROWS:
+            out.append(f"The chart shows the {PAGE_ROWS} projects that started first; the table lists all.\n\n")
+            rows = rows[:PAGE_ROWS]
         if rows:
             chart = gantt(f"Roadmap of portfolio {portfolio or 'none'}", rows, v.as_of)
             out.append(block(f"<figure>{chart}</figure>") + "\n")
@@ -63,12 +67,10 @@ def render(ctx: Ctx) -> dict[str, str]:
                     str(p.key_overdue or ""),
                 )
             )
-        out.append(
-            md_table(
-                ("Project", "Phase", "Baseline finish", "Forecast finish", "Slip", "Key milestones overdue"), table
-            )
-        )
+        headers = ("Project", "Phase", "Baseline finish", "Forecast finish", "Slip", "Key milestones overdue")
+        title = f"Roadmap of portfolio {portfolio or 'none'}"
+        out.append(paged_table(pages, HERE, title, headers, table, key=f"p{number}"))
         out.append("\n")
     if not groups:
         out.append("_No projects._\n")
-    return {HERE: "".join(out)}
+    return {HERE: "".join(out), **pages}

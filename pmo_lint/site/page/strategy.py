@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from pmo_lint.site.html import esc, name_text, rag_badge
-from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link
+from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, project_link, section_link
 from pmo_lint.site.view import ProjectView
 
 HERE = "strategy.md"
@@ -21,6 +21,18 @@ def _project_item(ctx: Ctx, p: ProjectView, depth: int) -> str:
     health = rag_badge(p.latest.spec.health.overall.rag if p.latest else None)
     link = project_link(ctx, HERE, p.name, p.title)
     return f"{INDENT * depth}- {link} {health} <small>{esc(p.phase)}</small>\n"
+
+
+GOAL_PROJECTS = 25
+
+
+def _project_items(ctx: Ctx, items: list[ProjectView], depth: int) -> list[str]:
+    """A branch's projects, at most PAGE_ROWS of them: the page stays readable (and small) at any size."""
+    out = [_project_item(ctx, p, depth) for p in items[:PAGE_ROWS]]
+    if len(items) > PAGE_ROWS:
+        more = section_link(ctx, HERE, "projects", "the project list")
+        out.append(f"{INDENT * depth}- … and {len(items) - PAGE_ROWS:,} more projects (see {more})\n")
+    return out
 
 
 def _group(label: str, entity: Any, name: str, depth: int) -> str:
@@ -69,18 +81,34 @@ def render(ctx: Ctx) -> dict[str, str]:
             if name in {_name(x) for x in pg.spec.goals}:  # type: ignore[attr-defined]
                 tree[program_portfolio[pg_name]].setdefault(pg_name, [])
         inner = depth + 1
+        # at most GOAL_PROJECTS projects under a goal (the page stays the same size at any portfolio size);
+        # the rest are counted, and the project list has them all
+        room = GOAL_PROJECTS
+        hidden = 0
         for pf_name in sorted(tree):
+            if room <= 0 and any(tree[pf_name].values()):
+                hidden += sum(len(items) for items in tree[pf_name].values())
+                continue
             level = inner
             if pf_name:
                 out.append(_group("Portfolio", portfolios.get(pf_name), pf_name, inner))
                 level = inner + 1
             for pg_name in sorted(tree[pf_name]):
                 items = tree[pf_name][pg_name]
+                if room <= 0 and items:
+                    hidden += len(items)
+                    continue
+                hidden += max(0, len(items) - room)
+                items = items[: max(room, 0)]
+                room -= len(items)
                 if pg_name:
                     out.append(_group("Program", programs.get(pg_name), pg_name, level))
-                    out.extend(_project_item(ctx, p, level + 1) for p in items)
+                    out.extend(_project_items(ctx, items, level + 1))
                 else:
-                    out.extend(_project_item(ctx, p, level) for p in items)
+                    out.extend(_project_items(ctx, items, level))
+        if hidden:
+            more = section_link(ctx, HERE, "projects", "the project list")
+            out.append(f"{INDENT * inner}- … and {hidden:,} more aligned projects (see {more})\n")
         for child in children.get(name, []):
             emit_goal(child, inner)
 
@@ -91,7 +119,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     unaligned = [p for p in v.projects if not any(g in goals for g in p.goals)]
     out.append("\n## Not aligned to a goal\n\n")
     if unaligned:
-        out.extend(_project_item(ctx, p, 0) for p in unaligned)
+        out.extend(_project_items(ctx, unaligned, 0))
     else:
         out.append("_None._\n")
     return {HERE: "".join(out)}
