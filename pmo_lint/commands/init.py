@@ -296,6 +296,16 @@ def _read_yaml(text: str) -> dict[str, Any] | None:
     return parsed.data if isinstance(parsed, LoadedDocument) and isinstance(parsed.data, dict) else None
 
 
+def _existing_yaml(existing: bytes, by_hand: str) -> tuple[str, dict[str, Any]] | str:
+    """An existing YAML file's text and mapping, or why it cannot be merged (ending in what to do by hand)."""
+    try:
+        text = existing.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"exists and is not UTF-8 text; {by_hand}"
+    data = _read_yaml(text)
+    return (text, data) if data is not None else f"exists and is not valid YAML; {by_hand}"
+
+
 def _hook_ids(config: dict[str, Any]) -> set[str]:
     repos = config.get("repos")
     return {
@@ -320,13 +330,10 @@ def _reindent(block: str, shift: int) -> str:
 def _merge_pre_commit(existing: bytes, ours: bytes) -> tuple[dict[str, bytes], str]:
     """Our ``repos:`` entry appended to the file's block list, in its indentation; checked by reading it back."""
     by_hand = "add the pmo-lint hooks of docs/pre-commit.md by hand"
-    try:
-        text = existing.decode("utf-8")
-    except UnicodeDecodeError:
-        return {}, f"exists and is not UTF-8 text; {by_hand}"
-    config = _read_yaml(text)
-    if config is None:
-        return {}, f"exists and is not valid YAML; {by_hand}"
+    read = _existing_yaml(existing, by_hand)
+    if isinstance(read, str):
+        return {}, read
+    text, config = read
     repos = config.get("repos")
     if not isinstance(repos, list):
         return {}, f"exists without a list of repos; {by_hand}"
@@ -358,13 +365,10 @@ def _merge_pre_commit(existing: bytes, ours: bytes) -> tuple[dict[str, bytes], s
 def _merge_gitlab(existing: bytes, ours: bytes) -> tuple[dict[str, bytes], str]:
     """Our jobs go to their own file, which the existing pipeline includes."""
     by_hand = f"add `include: [{{local: {GITLAB_INCLUDE}}}]` to it by hand"
-    try:
-        text = existing.decode("utf-8")
-    except UnicodeDecodeError:
-        return {}, f"exists and is not UTF-8 text; {by_hand}"
-    pipeline = _read_yaml(text)
-    if pipeline is None:
-        return {}, f"exists and is not valid YAML; {by_hand}"
+    read = _existing_yaml(existing, by_hand)
+    if isinstance(read, str):
+        return {}, read
+    text, pipeline = read
     include = pipeline.get("include")
     entries = include if isinstance(include, list) else [include] if include else []
     if "pmo-lint" in pipeline or any(

@@ -250,21 +250,26 @@ def steps_until(phases: Sequence[Phase], project: ProjectLifecycle) -> list[Step
     return []
 
 
-def required_gates(phases: Sequence[Phase], project: ProjectLifecycle) -> list[str]:
-    """Start gates of every step the project has entered under its plan (labels, in order)."""
-    return [s.gate for s in steps_until(phases, project) if s.gate]
+def gates_of(steps: Sequence[Step]) -> list[str]:
+    """Start gates of the given steps (labels, in order): with :func:`steps_until`, the gates now due."""
+    return [s.gate for s in steps if s.gate]
 
 
-def required_fields(phases: Sequence[Phase], project: ProjectLifecycle) -> list[str]:
-    """JSON pointers required now: each phase's ``requiredFields`` from that phase on, less those a later
-    phase of the plan drops (``dropRequiredFields``)."""
+def fields_of(steps: Sequence[Step]) -> list[str]:
+    """JSON pointers required after the given steps: each phase's ``requiredFields`` from that phase on, less
+    those a later phase drops (``dropRequiredFields``)."""
     out: list[str] = []
-    for step in steps_until(phases, project):
+    for step in steps:
         if step.pass_ > 1:
             continue
         out = [p for p in out if p not in step.phase.drop_required_fields]
         out.extend(p for p in step.phase.required_fields if p not in out)
     return out
+
+
+def required_fields(phases: Sequence[Phase], project: ProjectLifecycle) -> list[str]:
+    """JSON pointers the project's phase requires now, under its plan."""
+    return fields_of(steps_until(phases, project))
 
 
 def gates_entered(phases: Sequence[Phase], before: ProjectLifecycle, after: ProjectLifecycle) -> list[Step] | None:

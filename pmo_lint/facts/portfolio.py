@@ -21,9 +21,10 @@ from pmo_lint.facts.lifecycle import (
     UNKNOWN,
     PhaseMeaning,
     approved_gates,
+    fields_of,
+    gates_of,
     meanings,
-    required_fields,
-    required_gates,
+    steps_until,
 )
 from pmo_lint.facts.priority import ranks, weighted_score, wsjf_score
 from pmo_lint.facts.risk import is_escalated, risk_rank, risk_score
@@ -394,8 +395,9 @@ class _Builder:
         phase_index = phases.index(phase) if phase in phases else -1
         cfg_phases = self.spec.lifecycle.phases if self.spec else []
         # the project's own plan of the lifecycle decides which gates and fields are due (tailoring)
-        gates_required = required_gates(cfg_phases, s.lifecycle)
-        fields_required = required_fields(cfg_phases, s.lifecycle)
+        steps = steps_until(cfg_phases, s.lifecycle)
+        gates_required = gates_of(steps)
+        fields_required = fields_of(steps)
         gates_approved = approved_gates(s.lifecycle)
 
         baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None

@@ -23,7 +23,6 @@ DOCUMENT_WORDS = {
 
 
 def _tailoring(ctx: RuleContext) -> Iterator[Finding]:
-    from pmo_lint.facts.lifecycle import approved_gates
     from pmo_lint.model.kinds import Project
 
     pmo = ctx.catalog.config
@@ -88,7 +87,7 @@ def _tailoring(ctx: RuleContext) -> Iterator[Finding]:
             )
         kind, _, ref = plan.approved_by.partition(":")
         if kind == "gate":
-            ok = ref in {label.split(" ")[0] for label in approved_gates(life)}
+            ok = any(g.gate == ref and g.decision == "approved" for g in life.gates)
             what = f"gate {ref} of this project, which has no approved decision"
         else:
             found = ctx.catalog.lookup(plan.approved_by, kinds=("ChangeRequest",), namespace=name)

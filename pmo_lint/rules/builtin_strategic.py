@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pmo_lint.diagnostics import Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
+from pmo_lint.rules.core import example_pmo
 
 if TYPE_CHECKING:
     pass
@@ -59,19 +60,8 @@ def _envelope(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-_PMO_HEAD = (
-    ENV + "kind: PMOConfig\nmetadata: {name: pmo}\nspec:\n  organization: Example Corp\n"
-    "  pmoTypes: [governance, strategic, tactical, operational, transformational]\n  currency: EUR\n"
-    "  projectTypes: [it-delivery, business-change]\n  lifecycle:\n    phases:\n"
-    "      - {id: proposed}\n      - {id: initiating, startGate: G0}\n      - {id: planning, startGate: G1}\n"
-    "      - {id: executing, startGate: G2}\n      - {id: closing}\n      - {id: closed, startGate: G3}\n"
-    "    gates:\n      - {id: G0, title: Intake, approverRoles: [pmo-director]}\n"
-    "      - {id: G1, title: Charter, approverRoles: [pmo-director]}\n"
-    "      - {id: G2, title: Baseline, approverRoles: [pmo-director]}\n"
-    "      - {id: G3, title: Closure, approverRoles: [pmo-director]}\n"
-    "  scales:\n    probability: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
-    "    impact: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
-    "  riskMatrix: {escalationScore: 6}\n  prioritization:\n    method: weighted\n    criteria:\n"
+_PMO_HEAD = example_pmo("{id: closed, startGate: G3}") + (
+    "  prioritization:\n    method: weighted\n    criteria:\n"
     "      - {id: value, weight: 50}\n      - {id: urgency, weight: 30}\n"
 )
 _PORTFOLIO_HEAD = ENV + "kind: Portfolio\nmetadata: {name: digital}\nspec:\n  owner: person:pat-director\n  budget:\n"

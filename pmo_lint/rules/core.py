@@ -346,22 +346,26 @@ CYCLES = FunctionRule(
     _cycles,
 )
 
-_LIFECYCLE = (
-    _ENVELOPE + "kind: PMOConfig\nmetadata: {name: pmo}\nspec:\n  organization: Example Corp\n"
-    "  pmoTypes: [governance, strategic, tactical, operational, transformational]\n  currency: EUR\n"
-    "  projectTypes: [it-delivery, business-change]\n  lifecycle:\n    phases:\n"
-    "      - {id: proposed}\n      - {id: initiating, startGate: G0}\n      - {id: planning, startGate: G1}\n"
-    "      - {id: executing, startGate: G2}\n      - {id: closing}\n"
-)
-_LIFECYCLE_TAIL = (
-    "    gates:\n      - {id: G0, title: Intake, approverRoles: [pmo-director]}\n"
-    "      - {id: G1, title: Charter, approverRoles: [pmo-director]}\n"
-    "      - {id: G2, title: Baseline, approverRoles: [pmo-director]}\n"
-    "      - {id: G3, title: Closure, approverRoles: [pmo-director]}\n"
-    "  scales:\n    probability: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
-    "    impact: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
-    "  riskMatrix: {escalationScore: 6}\n"
-)
+
+def example_pmo(last_phase: str) -> str:
+    """A small valid ``pmo.yaml`` for rule examples: the default lifecycle with ``last_phase`` (a phase
+    list item) as its last phase, gates G0–G3, three-level scales."""
+    return (
+        _ENVELOPE + "kind: PMOConfig\nmetadata: {name: pmo}\nspec:\n  organization: Example Corp\n"
+        "  pmoTypes: [governance, strategic, tactical, operational, transformational]\n  currency: EUR\n"
+        "  projectTypes: [it-delivery, business-change]\n  lifecycle:\n    phases:\n"
+        "      - {id: proposed}\n      - {id: initiating, startGate: G0}\n      - {id: planning, startGate: G1}\n"
+        f"      - {{id: executing, startGate: G2}}\n      - {{id: closing}}\n      - {last_phase}\n"
+        "    gates:\n      - {id: G0, title: Intake, approverRoles: [pmo-director]}\n"
+        "      - {id: G1, title: Charter, approverRoles: [pmo-director]}\n"
+        "      - {id: G2, title: Baseline, approverRoles: [pmo-director]}\n"
+        "      - {id: G3, title: Closure, approverRoles: [pmo-director]}\n"
+        "  scales:\n    probability: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
+        "    impact: [{id: low, value: 1}, {id: medium, value: 2}, {id: high, value: 3}]\n"
+        "  riskMatrix: {escalationScore: 6}\n"
+    )
+
+
 PHASE_MEANING = FunctionRule(
     RuleMeta(
         id="lifecycle-stage-unknown",
@@ -378,8 +382,8 @@ PHASE_MEANING = FunctionRule(
             why="The rules read what a phase means, never where it stands in the list: whether its projects "
             "report status, work to a baseline or track benefits. A phase whose meaning is unknown would be "
             "checked by no such rule, and the check would stay green where it should not.",
-            example=_LIFECYCLE + "      - {id: gamma, startGate: G3}\n" + _LIFECYCLE_TAIL,
-            use_instead=_LIFECYCLE + "      - {id: gamma, stage: closed, startGate: G3}\n" + _LIFECYCLE_TAIL,
+            example=example_pmo("{id: gamma, startGate: G3}"),
+            use_instead=example_pmo("{id: gamma, stage: closed, startGate: G3}"),
         ),
     ),
     _phase_meanings,

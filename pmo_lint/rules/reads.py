@@ -76,6 +76,15 @@ _RELATIONS = (
     "Portfolio:spec.board",
     "ChangeRequest:spec.approval.approvals[].by",
 )
+# what a person's monthly load is computed from (allocations against capacity)
+_LOAD = (
+    "Allocation:spec.person",
+    "Allocation:spec.assignments[].from",
+    "Allocation:spec.assignments[].to",
+    "Allocation:spec.assignments[].load.percent",
+    "Allocation:spec.assignments[].load.hoursPerWeek",
+    "Person:spec.capacity.hoursPerWeek",
+)
 _APPROVED_ROLES = ("ChangeRequest:spec.approval.approvals[].decision", "ChangeRequest:spec.approval.approvals[].role")
 _TRAININGS = (
     "Person:spec.roles",
@@ -214,23 +223,8 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
         "baselineExists": ("ChangeRequest:spec.resultingBaseline", "Project:spec.baselines[].id"),
     },
     "Person": {
-        "maxLoadPercent": (
-            "Allocation:spec.person",
-            "Allocation:spec.assignments[].from",
-            "Allocation:spec.assignments[].to",
-            "Allocation:spec.assignments[].load.percent",
-            "Allocation:spec.assignments[].load.hoursPerWeek",
-            "Person:spec.capacity.hoursPerWeek",
-        ),
-        "overAllocatedMonths": (
-            "Allocation:spec.person",
-            "Allocation:spec.assignments[].from",
-            "Allocation:spec.assignments[].to",
-            "Allocation:spec.assignments[].load.percent",
-            "Allocation:spec.assignments[].load.hoursPerWeek",
-            "Person:spec.capacity.hoursPerWeek",
-            "PMOConfig:spec.thresholds.allocationMaxPercent",
-        ),
+        "maxLoadPercent": _LOAD,
+        "overAllocatedMonths": (*_LOAD, "PMOConfig:spec.thresholds.allocationMaxPercent"),
         "roles": ("Person:spec.roles",),
         "expiredTrainings": ("Person:spec.trainings[].course", "Person:spec.trainings[].expires"),
         "missingTrainings": _TRAININGS,
