@@ -1,7 +1,7 @@
 """The portfolio site at scale: `pmo-lint site build` (pages and the HTML site) at 1,000 to 100,000 projects.
 
     python bench/site.py --projects 1000,10000           # minutes
-    python bench/site.py --projects 100000 --timeout 7200
+    python bench/site.py --projects 100000 --timeout 14400   # hours on 2 shared CPUs
 
 For each size it generates a portfolio (bench/generate.py, no git history), then measures once:
 
@@ -11,17 +11,22 @@ For each size it generates a portfolio (bench/generate.py, no git history), then
 
 A build that runs past ``--timeout`` is stopped and reported as such. It prints one line per figure
 (``BENCH name@N=value``) and rewrites the part of docs/performance.md between the ``bench-site`` markers.
+Each size's figures (with the date and the machine's load average during the run) are also kept in
+``--work``/site-results.json, so sizes measured in separate runs (100,000 projects take the longest) end up
+in one table; ``--only-new`` leaves the earlier sizes out.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -74,6 +79,15 @@ def prepare(work: Path, projects: int) -> Path:
 
 
 def measure(projects: int, work: Path, timeout: float) -> dict[str, float | None]:
+    load_before = os.getloadavg()[0]
+    out = _measure(projects, work, timeout)
+    out["load_min"] = min(load_before, os.getloadavg()[0])
+    out["load_max"] = max(load_before, os.getloadavg()[0], out.pop("load_mid", 0.0) or 0.0)
+    out["measured"] = float(time.strftime("%Y%m%d"))
+    return out
+
+
+def _measure(projects: int, work: Path, timeout: float) -> dict[str, float | None]:
     folder = prepare(work, projects)
     pmo = str(BIN / "pmo-lint")
     pages_out, site_out = work / f"site-pages-{projects}", work / f"site-html-{projects}"
@@ -81,12 +95,14 @@ def measure(projects: int, work: Path, timeout: float) -> dict[str, float | None
     shutil.rmtree(site_out, ignore_errors=True)
     common = ["--as-of", AS_OF.isoformat()]
     gen_s, gen_mb = timed([pmo, "site", "generate", str(folder), "--out", str(pages_out), *common], timeout)
+    load_mid = os.getloadavg()[0]
     build_s, build_mb = timed([pmo, "site", "build", str(folder), "--out", str(site_out), *common], timeout)
     out: dict[str, float | None] = {
         "generate_s": gen_s,
         "generate_peak_mb": gen_mb,
         "build_s": build_s,
         "build_peak_mb": build_mb,
+        "load_mid": load_mid,
     }
     if build_s is None or not site_out.is_dir():
         return out
@@ -127,9 +143,16 @@ def table(results: dict[int, dict[str, float | None]], timeout: float) -> str:
         ("search index", "search_index_mb", ",.1f", " MiB"),
     ]
     sizes = sorted(results)
+    dates = sorted({_date(results[n].get("measured")) for n in sizes} - {""})
+    loads = [v for n in sizes for k in ("load_min", "load_max") if (v := results[n].get(k)) is not None]
+    load = f", load average {min(loads):.1f}–{max(loads):.1f} during the runs" if loads else ""
+    note = (
+        f"Measured {' and '.join(dates) or time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs shared with other jobs{load}, Python {platform.python_version()}; one run per size, "
+        f"a run stopped after {timeout:,.0f} s."
+    )
     lines = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}; one run per size, a build stopped after {timeout:,.0f} s.\n",
+        textwrap.fill(note, width=116, break_on_hyphens=False) + "\n",
         "| | " + " | ".join(f"{n:,} projects" for n in sizes) + " |",
         "|---|" + "---:|" * len(sizes),
     ]
@@ -140,6 +163,21 @@ def table(results: dict[int, dict[str, float | None]], timeout: float) -> str:
             values.append("–" if key not in results[n] else cell(value, fmt) + ("" if value is None else unit))
         lines.append(f"| {label} | " + " | ".join(values) + " |")
     return "\n".join(lines)
+
+
+def _date(stamp: float | None) -> str:
+    if not stamp:
+        return ""
+    text = str(int(stamp))
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+
+
+def stored_results(path: Path) -> dict[int, dict[str, float | None]]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {int(n): values for n, values in raw.items()} if isinstance(raw, dict) else {}
 
 
 def write_doc(path: Path, body: str) -> None:
@@ -160,14 +198,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "pmo-lint-bench")
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "performance.md")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument("--only-new", action="store_true", help="leave sizes measured in earlier runs out of the table")
     args = parser.parse_args(argv)
-    sizes = sorted(int(s) for s in args.projects.split(",") if s.strip())
+    sizes = sorted(int(s) for s in args.projects.split(",") if s.strip())  # "" only rewrites the table
     args.work.mkdir(parents=True, exist_ok=True)
-    results: dict[int, dict[str, float | None]] = {}
+    store = args.work / "site-results.json"
+    results: dict[int, dict[str, float | None]] = {} if args.only_new else stored_results(store)
     for n in sizes:
         results[n] = measure(n, args.work, args.timeout)
         for key, value in results[n].items():
             print(f"BENCH site_{key}@{n}={'timeout' if value is None else round(value, 2)}", flush=True)
+        kept = stored_results(store)  # another run may have stored a size meanwhile
+        kept[n] = results[n]
+        store.write_text(json.dumps({str(k): v for k, v in sorted(kept.items())}, indent=1) + "\n", encoding="utf-8")
+    if not args.only_new:
+        results = {**stored_results(store), **results}
     body = table(results, args.timeout)
     print(body)
     if not args.no_doc:

@@ -51,7 +51,15 @@ class Config:
     extends: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     cache_dir: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)  # sections later features add (site, git…)
+    git: GitOptions = field(default_factory=lambda: GitOptions())
+    site: Mapping[str, Any] = field(default_factory=dict)  # the `site:` section, kept for the site's own use
+
+
+@dataclass(frozen=True)
+class GitOptions:
+    """The ``git:`` section: what PR mode and ``history`` ask of the repository."""
+
+    require_approver_commits: bool = False  # a change request's approver must have committed to its branch
 
 
 _LIST_KEYS = {"exclude", "select", "ignore", "extend-select", "policies", "extends"}
@@ -102,9 +110,25 @@ def parse_config(raw: Mapping[str, Any], source: str) -> Config:
             if not isinstance(value, str):
                 raise ConfigError("'cache-dir' must be a path", path=source)
             cfg = replace(cfg, cache_dir=value)
-        else:
-            cfg = replace(cfg, extra={**cfg.extra, key: value})
+        elif key == "git":
+            cfg = replace(cfg, git=_parse_git(value, source))
+        else:  # "site"
+            cfg = replace(cfg, site=value if isinstance(value, dict) else {})
     return cfg
+
+
+def _parse_git(raw: Any, source: str) -> GitOptions:
+    if raw is None:
+        return GitOptions()
+    if not isinstance(raw, dict):
+        raise ConfigError("'git' must be a mapping, e.g. git: {require-approver-commits: true}", path=source)
+    known = {"require-approver-commits"}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"unknown key git.{key}; known: {', '.join(sorted(known))}", path=source)
+        if not isinstance(value, bool):
+            raise ConfigError(f"git.{key} must be true or false", path=source)
+    return GitOptions(require_approver_commits=bool(raw.get("require-approver-commits", False)))
 
 
 def _parse_limits(value: Any, source: str) -> Limits:
@@ -277,10 +301,8 @@ def _overlay(base: Config, top: Config, keys: set[str]) -> Config:
             changes[name] = (*getattr(base, name), *getattr(top, name))
         elif name in ("severity", "per_path_ignores"):
             changes[name] = {**getattr(base, name), **getattr(top, name)}
-        elif name in names and name != "source":
+        elif name in names and name != "source":  # the sections (git, site) too: the top file's wins whole
             changes[name] = getattr(top, name)
-        else:  # sections other features own (site, git): the top file's section wins whole
-            changes["extra"] = {**base.extra, **top.extra}
     return replace(base, **changes)
 
 
@@ -322,3 +344,17 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if not boundary.contains_repository(found):  # no git: the folder the configuration was found in
         boundary = replace(boundary, repository=found.parent.resolve())
     return read_config_file(found, boundary=boundary, portfolio=root)
+
+
+def exclude_policy_files(config: Config, root: Path) -> Config:
+    """Custom rule packs inside the portfolio are policies, not entities: keep them out of discovery."""
+    base = Path(config.source).parent if config.source else root
+    globs: list[str] = []
+    for entry in config.policies:
+        path = (base / entry).resolve()
+        if path.is_relative_to(root.resolve()):
+            rel = path.relative_to(root.resolve()).as_posix()
+            glob = f"{rel}/**" if path.is_dir() else rel
+            if glob not in config.exclude:  # applied once, whoever applies it first
+                globs.append(glob)
+    return replace(config, exclude=(*config.exclude, *globs)) if globs else config

@@ -1,4 +1,4 @@
-"""The finding model every layer shares: Severity, Diagnostic and Result.
+"""The finding model every layer shares: Severity, Diagnostic, rule metadata and Result.
 
 Diagnostics are frozen and totally ordered so that every output is byte-stable.
 """
@@ -106,6 +106,58 @@ def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 @dataclass(frozen=True)
+class RuleDocs:
+    """User documentation; ``pmo-lint explain`` and the site are generated from it."""
+
+    what: str
+    why: str
+    example: str  # YAML that makes the rule fire
+    use_instead: str  # YAML that passes
+    options: str = ""
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What a rule is, apart from what it does: reporters and the site read this and nothing of ``rules/``."""
+
+    id: str  # kebab-case, e.g. "unknown-reference"
+    code: str  # stable, e.g. "PMO007"
+    title: str
+    severity: Severity
+    pack: str  # "core" or one of the five PMO types, or a custom pack name
+    docs: RuleDocs
+    kinds: tuple[str, ...] = ()  # kinds it looks at; () = the whole portfolio
+    fixable: bool = False
+    standard: str = ""  # the standard or PMO responsibility it enforces
+    source: str = ""  # where it is defined (a policy file and line), for messages
+    can_disable: bool = True  # load problems cannot be turned off: a file not understood never passes
+    # fields it reads, for the data-model reference: "Kind:spec.path" or, for a rule of one kind, "spec.path"
+    # ("[]" for list items); declarative rules leave it empty, their expressions say it
+    reads: tuple[str, ...] = ()
+    # it has a page in the project's rule reference (built-in rules and shipped packs; set by the registry)
+    documented: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class PrSummary:
+    """PR mode's comparison: the base named, the branch, and how many findings are new."""
+
+    base_ref: str
+    branch: str
+    new: int
+    existing: int
+    new_only: bool
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """Findings held back because the project file they depend on is invalid (a cascade)."""
+
+    count: int
+    projects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Result:
     """Everything one run found. Reporters are pure functions of this."""
 
@@ -116,7 +168,12 @@ class Result:
     suppressed: tuple[Diagnostic, ...] = ()  # hidden by inline comments or waivers, sorted
     base: str = ""  # PR mode: base and head refs
     head: str = ""
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
+    rules: tuple[RuleMeta, ...] | None = field(default=None, compare=False)  # every rule the run knew
+    fail_on: Severity = Severity.ERROR  # the configured threshold of a failing run
+    config_source: str = ""  # the configuration file read ("" for the defaults)
+    path_prefix: str = ""  # the portfolio's folder in its Git repository ("sub/dir/"), for every path shown
+    pr: PrSummary | None = None
+    held_back: HeldBack | None = None
 
     def counts(self) -> dict[str, int]:
         out = {s.label: 0 for s in sorted(Severity, reverse=True)}

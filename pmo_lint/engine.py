@@ -1,7 +1,9 @@
-"""The pipeline: discover → load → validate → catalog → rules → select/suppress → Result.
+"""The pipeline, as named stages: load → catalog → rule set → selection → facts → rules → policies →
+cascade → suppressions → the named paths → locations → Result.
 
-Per-file work (read, parse, validate) is a pure function of the file's bytes and the limits, so it
-can be cached by content hash and run in worker processes. Cross-file rules then run on the catalog.
+The per-file stage (read, parse, validate: ``outcome.py``) is a pure function of the file's bytes and
+the limits, so it is cached by content hash and run in worker processes (``cache/``); cross-file
+rules then run on the catalog. Enter through ``pmo_lint.run.check``, not here.
 Positions of cross-file findings are recovered at the end by re-parsing only the files that have
 findings, so no position index is held for the whole portfolio (memory stays linear and small).
 """
@@ -13,122 +15,28 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pmo_lint.config import DEFAULT_EXCLUDE, Config, load_config
-from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
+from pmo_lint.cache.files import load_portfolio
+from pmo_lint.cache.fingerprint import policy_salt
+from pmo_lint.cache.policy_memo import PolicyMemo
+from pmo_lint.config import Config, exclude_policy_files
+from pmo_lint.diagnostics import Diagnostic, HeldBack, Result, RuleMeta, Severity, sort_diagnostics
 from pmo_lint.errors import UsageError
 from pmo_lint.facts import Facts, compute_facts
 from pmo_lint.facts.portfolio import fill_maturity
-from pmo_lint.loader.discover import SourceFile, discover, find_root, read_source
-from pmo_lint.loader.yamlio import Limits, LoadedDocument, LoadProblem, parse_bytes, plain_number
-from pmo_lint.model.catalog import Catalog, LoadedEntity, ref_from_path
-from pmo_lint.options import RunOptions as RunOptions  # defined apart (a cached run needs no models); re-exported
-from pmo_lint.rules.base import Finding, Rule, RuleContext, RuleMeta
-from pmo_lint.rules.core import LOAD_RULES, SCHEMA
+from pmo_lint.loader.discover import SourceFile, read_source
+from pmo_lint.loader.yamlio import Limits, LoadedDocument, parse_bytes
+from pmo_lint.model.catalog import Catalog, ref_from_path
+from pmo_lint.options import Run, RunInputs, RunOptions
+from pmo_lint.outcome import LOAD_META, FileOutcome
+from pmo_lint.paths import repo_prefix
+from pmo_lint.rules.base import Finding, Rule, RuleContext
 from pmo_lint.rules.policy import POLICY_ERROR, PolicyRule, PolicySet, evaluate, load_policies
-from pmo_lint.rules.policy_memo import PolicyMemo
 from pmo_lint.rules.registry import all_metas, builtin_rules
-from pmo_lint.rules.suppress import BAD_SUPPRESSION, Directive, apply_inline, apply_waivers, scan_directives
-
-_LOAD_META = {m.id: m for m in LOAD_RULES}
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What one file gave: its entity (when valid) and its own findings, already located."""
-
-    rel: str
-    loaded: LoadedEntity | None
-    diagnostics: tuple[Diagnostic, ...]
-    directives: tuple[Directive, ...] = ()  # `# pmo-lint: disable=…` comments of the file
-
-
-def _diag(meta: RuleMeta, message: str, rel: str, line: int, col: int, **kw: object) -> Diagnostic:
-    return Diagnostic(meta.id, meta.code, meta.severity, message, rel, line, col, **kw)  # type: ignore[arg-type]
-
-
-def process_file(src: SourceFile, limits: Limits) -> FileOutcome:
-    """Read, parse and validate one file. Never raises for anything the file holds."""
-    if src.problem is not None:
-        p = src.problem
-        return FileOutcome(src.rel, None, (_diag(_LOAD_META[p.rule], p.message, src.rel, p.line, p.col),))
-    raw = read_source(src, limits.max_file_bytes)
-    if isinstance(raw, LoadProblem):
-        return FileOutcome(src.rel, None, (_diag(_LOAD_META[raw.rule], raw.message, src.rel, raw.line, raw.col),))
-    return process_bytes(src.rel, raw, limits)
-
-
-def process_bytes(rel: str, raw: bytes, limits: Limits) -> FileOutcome:
-    from pmo_lint.schema.validate import validate  # pydantic and jsonschema load only when checking
-
-    directives = scan_directives(raw)  # one substring search unless the file has some
-    doc = parse_bytes(raw, limits)
-    if isinstance(doc, LoadProblem):
-        return FileOutcome(rel, None, (_diag(_LOAD_META[doc.rule], doc.message, rel, doc.line, doc.col),), directives)
-    diags: list[Diagnostic] = []
-    entity, problems = validate(doc.data)
-    rejected = {problem.data_path for problem in problems}
-    for note in doc.notes:
-        meta = _LOAD_META[note.rule]
-        message = note.message
-        if note.readings is not None:
-            message = _yaml11_message(note.message, *note.readings, rejected=note.data_path in rejected)
-        diags.append(_diag(meta, message, rel, note.line, note.col, data_path=note.data_path))
-    entity_ref = _raw_ref(doc.data)
-    for problem in problems:
-        line, col = doc.locate(problem.data_path, key=problem.at_key)
-        diags.append(_diag(SCHEMA, problem.message, rel, line, col, data_path=problem.data_path, entity=entity_ref))
-    loaded = LoadedEntity(entity, rel, doc.data) if entity is not None else None
-    if loaded is not None:
-        diags = [d.replace(entity=loaded.ref) for d in diags]
-    return FileOutcome(rel, loaded, tuple(diags), directives)
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "empty"
-    if isinstance(value, (int, float)):
-        return f"the number {value:,}"
-    return f'the text "{value}"'
-
-
-def _yaml11_message(text: str, core: object, other: object, is_key: bool, *, rejected: bool) -> str:
-    """Say how both readers read ``text``, and how to write it so that they agree.
-
-    Quoting is the fix only where the text is meant; a number in a field that takes one is written
-    in a form both readers share instead, as quoting it would make it text (a schema error).
-    """
-    said = f"plain {text} is read as {_shown(core)} by pmo-lint but as {_shown(other)} by YAML 1.1 tools"
-    quote = f'quote it ("{text}") so every tool reads the text'
-    if is_key or (isinstance(core, str) and not rejected):
-        return f"{said}; {quote}"
-    if isinstance(core, str):  # the field does not take this text: quoting changes nothing
-        wanted = plain_number(other) if isinstance(other, (int, float)) and not isinstance(other, bool) else None
-        if isinstance(other, bool):
-            wanted = "true" if other else "false"
-        if wanted is not None:
-            return f"{said}; if you mean {_shown(other)}, write {wanted}"
-        return f"{said}; write the value the field takes"
-    if isinstance(core, (int, float)) and not isinstance(core, bool) and not rejected:
-        written = plain_number(core)
-        if written is not None:
-            return f"{said}; write {written} so every tool reads {_shown(core)} (quoted, it would be text)"
-    return f"{said}; {quote}"
-
-
-def _raw_ref(data: dict[str, object]) -> str:
-    # identity of an entity that failed validation, for fingerprints (best effort)
-    kind = data.get("kind")
-    md = data.get("metadata")
-    if not isinstance(kind, str) or not isinstance(md, dict) or not isinstance(md.get("name"), str):
-        return ""
-    ns = md.get("namespace")
-    return f"{kind.lower()}:{ns + '/' if isinstance(ns, str) else ''}{md['name']}"
+from pmo_lint.rules.suppress import BAD_SUPPRESSION, apply_inline, apply_waivers
 
 
 def matches(meta: RuleMeta, selector: str) -> bool:
@@ -180,25 +88,6 @@ def _locate(diags: list[Diagnostic], root: Path, limits: Limits) -> list[Diagnos
                 line, col = 1, 1
             out[i] = d.replace(line=line, col=col)
     return out
-
-
-def load_portfolio(
-    root: Path, config: Config, opts: RunOptions | None = None
-) -> tuple[list[FileOutcome], list[SourceFile]]:
-    """Every file's outcome, in path order: from the per-file cache when its content is known,
-    else parsed and validated (in worker processes when there are many). See incremental.py."""
-    from pmo_lint.incremental import load_outcomes, per_file_scan, save_stat_map
-
-    sources = discover(root, DEFAULT_EXCLUDE + config.exclude, max_files=config.limits.max_files)
-    scan, opened = per_file_scan(root, config, opts)
-    try:
-        outcomes = load_outcomes(root, sources, config.limits, scan)
-        if opened is not None and scan is not None:
-            save_stat_map(scan)
-    finally:
-        if opened is not None:
-            opened.close()
-    return outcomes, sources
 
 
 def stamp(meta: RuleMeta, finding: Finding, severity: Severity) -> Diagnostic:
@@ -309,43 +198,65 @@ def _in_targets(rel: str, targets: list[str] | None) -> bool:
     return any(rel == t or rel.startswith(t.rstrip("/") + "/") for t in targets)
 
 
-def _exclude_policy_files(config: Config, root: Path) -> Config:
-    """Custom rule packs inside the portfolio are policies, not entities: keep them out of discovery."""
-    base = Path(config.source).parent if config.source else root
-    globs: list[str] = []
-    for entry in config.policies:
-        path = (base / entry).resolve()
-        if path.is_relative_to(root.resolve()):
-            rel = path.relative_to(root.resolve()).as_posix()
-            globs.append(f"{rel}/**" if path.is_dir() else rel)
-    return replace(config, exclude=(*config.exclude, *globs)) if globs else config
+@dataclass(frozen=True)
+class _Selection:
+    """The rules of a run: all of them by code, the enabled ones, and the configured severities."""
+
+    metas: list[RuleMeta]
+    by_code: dict[str, RuleMeta]
+    enabled: list[RuleMeta]
+    codes: frozenset[str]  # the enabled rules' codes
+    severity: dict[str, Severity]
+
+    def level(self, meta: RuleMeta) -> Severity:
+        return severity_for(meta, self.severity) or meta.severity
 
 
-def run(opts: RunOptions) -> Result:
-    """Lint a portfolio. A plain run may be answered by the whole-run cache (incremental.py)."""
-    from pmo_lint.incremental import cached_run, is_plain
+def execute(options: RunOptions, inputs: RunInputs, root: Path, config: Config, as_of: dt.date) -> Run:
+    """The pipeline, stage by stage; ``pmo_lint.run.check`` resolves the root, configuration and date."""
+    config = exclude_policy_files(config, root)
+    outcomes, sources = _load(root, config, inputs)
+    catalog, invalid = _catalog(outcomes)
+    rules, policies = _rule_set(root, config, inputs)
+    chosen = _select(options, config, catalog, rules, policies, waived_rules=inputs.waived_rules)
+    files = inputs.files if inputs.files is not None else _files_of_run(inputs, root, sources)
+    facts = compute_facts(catalog, as_of, files)  # once per run, shared by every rule
+    ctx = RuleContext(catalog=catalog, as_of=as_of, files=files, facts=facts, changes=inputs.changes, root=str(root))
+    diags = _load_findings(outcomes, chosen)
+    diags += run_rules(rules, ctx, chosen.enabled, chosen.severity)
+    diags += _policy_findings(policies, ctx, facts, chosen, rules, diags, outcomes, _policy_memo(inputs, root))
+    diags = [d for d in diags if not _ignored_for_path(chosen.by_code[d.code], d.path, config)]
+    diags, held = _hold_back_cascade(diags, rules, policies, invalid)
+    diags, suppressed = _suppress(diags, outcomes, catalog, as_of, chosen, root, config)
+    targets = _targets(options.paths or (Path(),), root)
+    diags, suppressed = _narrow(diags, suppressed, targets, policies)
+    if inputs.locate:  # a base revision's findings are matched by fingerprint only
+        diags = _locate(diags, root, config.limits)
+        suppressed = _locate(suppressed, root, config.limits)
+    result = Result(
+        root=str(root),
+        as_of=as_of,
+        files_checked=_files_checked(sources, policies, targets),
+        diagnostics=tuple(sort_diagnostics(diags)),
+        suppressed=tuple(sort_diagnostics(suppressed)),
+        rules=tuple(chosen.metas),
+        fail_on=options.fail_on or config.fail_on,
+        config_source=config.source,
+        path_prefix=repo_prefix(root),  # every format prints paths relative to the repository
+        held_back=_held_back(held, targets),
+    )
+    return Run(result, catalog, facts, policies)
 
-    return cached_run(opts, _run) if is_plain(opts) else _run(opts)
+
+def _load(root: Path, config: Config, inputs: RunInputs) -> tuple[list[FileOutcome], list[SourceFile]]:
+    """Every file's outcome: handed in (a revision read from git), or read with the per-file cache."""
+    if inputs.load is not None:
+        return inputs.load(root, config)
+    return load_portfolio(root, config, inputs.scan)
 
 
-def _run(opts: RunOptions) -> Result:
-    from pmo_lint.incremental import no_cyclic_gc
-
-    with no_cyclic_gc():
-        return _run_uncollected(opts)
-
-
-def _run_uncollected(opts: RunOptions) -> Result:
-    paths = opts.paths or (Path(),)
-    root = find_root(paths[0])
-    for p in paths[1:]:
-        if find_root(p) != root:
-            raise UsageError(f"{p} belongs to another portfolio than {paths[0]}")
-    config = _exclude_policy_files(load_config(root, opts.config_path), root)
-    as_of = opts.as_of or dt.date.today()
-    # PR mode and history (gitmode.py) hand in a revision read from git, or the head they already loaded
-    load = opts.extra.get("load")
-    outcomes, sources = load(root, config) if callable(load) else load_portfolio(root, config, opts)
+def _catalog(outcomes: Sequence[FileOutcome]) -> tuple[Catalog, set[str]]:
+    """The catalog of the valid entities, and the references of the files that failed to load."""
     invalid = {
         ref
         for o in outcomes
@@ -353,115 +264,143 @@ def _run_uncollected(opts: RunOptions) -> Result:
         for ref in (ref_from_path(o.rel), *(d.entity for d in o.diagnostics))
         if ref
     }
-    catalog = Catalog.build((o.loaded for o in outcomes if o.loaded is not None), invalid)
-    pmo = catalog.config
-    enabled_packs: set[str] = set(pmo.spec.pmo_types) if pmo else set()
+    return Catalog.build((o.loaded for o in outcomes if o.loaded is not None), invalid), invalid
+
+
+def _rule_set(root: Path, config: Config, inputs: RunInputs) -> tuple[list[Rule], PolicySet]:
+    """The built-in rules, the rule packs (loaded here unless an earlier run handed them in), and the
+    Python rules those packs name."""
     rules: list[Rule] = builtin_rules()
-    config_dir = Path(config.source).parent if config.source else root
-    memo = opts.extra.get("policy_memo")  # PR mode and history load the packs once for all their runs
-    policies = memo["set"] if isinstance(memo, dict) and "set" in memo else None
+    policies = inputs.policies
     if policies is None:
         policies = load_policies(
             root=root,
-            config_dir=config_dir,
+            config_dir=Path(config.source).parent if config.source else root,
             config_policies=config.policies,
-            extra_paths=tuple(Path(p) for p in opts.extra.get("policies", ()) or ()),  # type: ignore[attr-defined]
+            extra_paths=inputs.extra_policies,
             taken=[k for r in rules for k in (r.meta.code, r.meta.id)],
         )
-        if isinstance(memo, dict):
-            memo["set"] = policies
     rules.extend(policies.python_rules)
-    enabled_packs |= policies.custom_packs
+    return rules, policies
+
+
+def _select(
+    options: RunOptions,
+    config: Config,
+    catalog: Catalog,
+    rules: Sequence[Rule],
+    policies: PolicySet,
+    *,
+    waived_rules: bool,
+) -> _Selection:
+    """Which rules run, at which severity: options, then configuration, then the PMO's own pmo.yaml."""
+    pmo = catalog.config
+    packs: set[str] = (set(pmo.spec.pmo_types) if pmo else set()) | policies.custom_packs
     metas = all_metas([*rules, *policies.rules])
     severity: dict[str, Severity] = dict(config.severity)
     if pmo:
         for key, label in pmo.spec.severity.items():
             severity.setdefault(key, Severity.parse(label))
-    enabled = [m for m in metas if is_enabled(m, config, opts, enabled_packs)]
-    if opts.extra.get("waived_rules"):
+    enabled = [m for m in metas if is_enabled(m, config, options, packs)]
+    if waived_rules:
         # PR mode's base run: an unused waiver is only found again if the rule it names runs too
         enabled.extend(m for m in _waived_rules(catalog, metas) if m not in enabled)
-    enabled_codes = {m.code for m in enabled}
+    by_code = {m.code: m for m in metas}
+    return _Selection(metas, by_code, enabled, frozenset(m.code for m in enabled), severity)
 
-    diags: list[Diagnostic] = []
+
+def _load_findings(outcomes: Sequence[FileOutcome], chosen: _Selection) -> list[Diagnostic]:
+    """The files' own findings (parse, schema) of the enabled rules, at their configured severity."""
+    out: list[Diagnostic] = []
     for o in outcomes:
         for d in o.diagnostics:
-            if d.code in enabled_codes:
-                level: Severity | None = severity_for(_LOAD_META[d.rule], severity)
-                diags.append(d.replace(severity=level) if level and _LOAD_META[d.rule].can_disable else d)
-    files = opts.extra.get("files")
-    all_files = files if isinstance(files, frozenset) else _files_of_run(opts, root, sources)
-    facts = compute_facts(catalog, as_of, all_files)  # once per run, shared by every rule
-    ctx = RuleContext(
-        catalog=catalog,
-        as_of=as_of,
-        files=all_files,
-        facts=facts,
-        # the root lets PMO014 read the repository's site configuration (rules/builtin_site.py)
-        extra={"root": str(root), **dict(opts.extra.get("context") or {})},  # type: ignore[call-overload]
-    )
-    diags.extend(run_rules(rules, ctx, enabled, severity))
+            if d.code in chosen.codes:
+                meta = LOAD_META[d.rule]
+                level = severity_for(meta, chosen.severity)
+                out.append(d.replace(severity=level) if level and meta.can_disable else d)
+    return out
+
+
+def _policy_findings(
+    policies: PolicySet,
+    ctx: RuleContext,
+    facts: Facts,
+    chosen: _Selection,
+    rules: Sequence[Rule],
+    diags: list[Diagnostic],
+    outcomes: Sequence[FileOutcome],
+    memo: PolicyMemo | None,
+) -> list[Diagnostic]:
+    """The rule packs' findings (their load problems, then the declarative rules)."""
     load_diags = [d for o in outcomes for d in o.diagnostics]
-    memo = _policy_memo(opts, root)
-    for meta, finding in _run_policies(
-        policies, ctx, facts, enabled_codes, diags, rules=rules, load_diags=load_diags, memo=memo
-    ):
-        diags.append(stamp(meta, finding, severity_for(meta, severity) or meta.severity))
+    found = _run_policies(policies, ctx, facts, set(chosen.codes), diags, rules=rules, load_diags=load_diags, memo=memo)
     if memo is not None:
         memo.save()
+    return [stamp(meta, finding, chosen.level(meta)) for meta, finding in found]
 
-    by_code = {m.code: m for m in metas}
-    diags = [d for d in diags if not _ignored_for_path(by_code[d.code], d.path, config)]
-    # findings that need the data of a project whose file is invalid are held back (a cascade); the rest stay
+
+def _hold_back_cascade(
+    diags: list[Diagnostic], rules: Sequence[Rule], policies: PolicySet, invalid: set[str]
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Findings that need the data of a project whose file is invalid are held back (a cascade)."""
     bound = _project_bound(rules, policies.rules)
-    held = [d for d in diags if d.code in bound and d.rule not in _LOAD_META and _in_invalid_project(d.entity, invalid)]
-    if held:
-        dropped = {id(d) for d in held}
-        diags = [d for d in diags if id(d) not in dropped]
+    held = [d for d in diags if d.code in bound and d.rule not in LOAD_META and _in_invalid_project(d.entity, invalid)]
+    if not held:
+        return diags, []
+    dropped = {id(d) for d in held}
+    return [d for d in diags if id(d) not in dropped], held
+
+
+def _suppress(
+    diags: list[Diagnostic],
+    outcomes: Sequence[FileOutcome],
+    catalog: Catalog,
+    as_of: dt.date,
+    chosen: _Selection,
+    root: Path,
+    config: Config,
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Apply inline ``# pmo-lint: disable`` comments, then waivers; their own problems are findings."""
     # inline comments need lines: locate first the findings of files that have directives
     directives = {o.rel: o.directives for o in outcomes if o.directives}
     if directives:
         near = [d for d in diags if d.path in directives]
         diags = [d for d in diags if d.path not in directives] + _locate(near, root, config.limits)
-    diags, suppressed, bad = apply_inline(diags, directives, by_code)
-    diags.extend(d for d in bad if d.code in enabled_codes and not _ignored_for_path(BAD_SUPPRESSION, d.path, config))
-    waived = apply_waivers(diags, catalog, as_of, by_code, frozenset(enabled_codes))
+    diags, suppressed, bad = apply_inline(diags, directives, chosen.by_code)
+    diags.extend(d for d in bad if d.code in chosen.codes and not _ignored_for_path(BAD_SUPPRESSION, d.path, config))
+    waived = apply_waivers(diags, catalog, as_of, chosen.by_code, chosen.codes)
     diags = waived.active
     suppressed.extend(waived.suppressed)
     for meta, finding in waived.findings:
-        if meta.code in enabled_codes:
-            d = stamp(meta, finding, severity_for(meta, severity) or meta.severity)
+        if meta.code in chosen.codes:
+            d = stamp(meta, finding, chosen.level(meta))
             if not _ignored_for_path(meta, d.path, config):
                 diags.append(d)
-    targets = _targets(paths, root)
-    # problems of a policy file are reported whatever files were named: every file depends on them;
-    # a named rule pack is checked as a pack: what its rules find anywhere in the portfolio is shown
+    return diags, suppressed
+
+
+def _narrow(
+    diags: list[Diagnostic], suppressed: list[Diagnostic], targets: list[str] | None, policies: PolicySet
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Keep the findings of the paths named on the command line.
+
+    Problems of a policy file are reported whatever files were named (every file depends on them);
+    a named rule pack is checked as a pack: what its rules find anywhere in the portfolio is shown.
+    """
     packed = {r.meta.code for r in policies.rules if targets is not None and _in_targets(r.pack_path, targets)}
-    diags = [
+    kept = [
         d
         for d in diags
         if _in_targets(d.path, targets) or (d.code == POLICY_ERROR.code and not d.entity) or d.code in packed
     ]
-    suppressed = [d for d in suppressed if _in_targets(d.path, targets) or d.code in packed]
-    if opts.extra.get("locate", True):  # a base revision's findings are matched by fingerprint only
-        diags = _locate(diags, root, config.limits)
-        suppressed = _locate(suppressed, root, config.limits)
-    files_checked = len(sources) if targets is None else sum(1 for s in sources if _in_targets(s.rel, targets))
-    if targets is not None:  # a named rule pack is checked as a pack: its problems are reported above
-        files_checked += sum(1 for p in policies.pack_paths if _in_targets(p, targets))
-    return Result(
-        root=str(root),
-        as_of=as_of,
-        files_checked=files_checked,
-        diagnostics=tuple(sort_diagnostics(diags)),
-        suppressed=tuple(sort_diagnostics(suppressed)),
-        extra={
-            "fail_on": opts.fail_on or config.fail_on,
-            "rules": metas,
-            "config": config.source,
-            **_held_back(held, targets),
-        },
-    )
+    return kept, [d for d in suppressed if _in_targets(d.path, targets) or d.code in packed]
+
+
+def _files_checked(sources: Sequence[SourceFile], policies: PolicySet, targets: list[str] | None) -> int:
+    if targets is None:
+        return len(sources)
+    named = sum(1 for s in sources if _in_targets(s.rel, targets))
+    return named + sum(1 for p in policies.pack_paths if _in_targets(p, targets))  # named packs count
 
 
 def _waived_rules(catalog: Catalog, metas: Sequence[RuleMeta]) -> list[RuleMeta]:
@@ -477,11 +416,11 @@ def _waived_rules(catalog: Catalog, metas: Sequence[RuleMeta]) -> list[RuleMeta]
     return out
 
 
-def _policy_memo(opts: RunOptions, root: Path) -> PolicyMemo | None:
-    """The stored policy results of earlier runs, for a run that has the cache open (plain runs)."""
-    from pmo_lint.incremental import policy_salt, scan_of
-
-    scan = scan_of(opts)
+def _policy_memo(inputs: RunInputs, root: Path) -> PolicyMemo | None:
+    """The stored policy results of earlier runs, for a run that has the cache open."""
+    if inputs.policy_memo is not None:
+        return inputs.policy_memo
+    scan = inputs.scan
     if scan is None or scan.cache is None:
         return None
     return PolicyMemo.load(scan.cache, str(root), policy_salt())
@@ -528,20 +467,17 @@ def _project_bound(rules: Sequence[Rule], policies: Sequence[PolicyRule]) -> set
     return bound
 
 
-def _held_back(held: Sequence[Diagnostic], targets: list[str] | None) -> dict[str, object]:
-    """``held_back`` for Result.extra: how many findings wait for an invalid project file, and which."""
+def _held_back(held: Sequence[Diagnostic], targets: list[str] | None) -> HeldBack | None:
+    """How many of the shown paths' findings wait for an invalid project file, and which projects."""
     shown = [d for d in held if _in_targets(d.path, targets)]
     if not shown:
-        return {}
-    projects = sorted({d.entity.partition(":")[2].partition("/")[0] for d in shown})
-    return {"held_back": {"count": len(shown), "projects": projects}}
+        return None
+    return HeldBack(len(shown), tuple(sorted({d.entity.partition(":")[2].partition("/")[0] for d in shown})))
 
 
-def _files_of_run(opts: RunOptions, root: Path, sources: list[SourceFile]) -> frozenset[str]:
-    """Every file of the portfolio; from the cached run's scan of the tree when there is one."""
-    from pmo_lint.incremental import scan_of
-
-    scan = scan_of(opts)
+def _files_of_run(inputs: RunInputs, root: Path, sources: list[SourceFile]) -> frozenset[str]:
+    """Every file of the portfolio; from the run's scan of the tree when there is one."""
+    scan = inputs.scan
     if scan is None or scan.root != root:
         return frozenset(_all_files(root, sources))
     # the scan skipped dot-folders and the cache folder; regular files (through symlinks) have a signature

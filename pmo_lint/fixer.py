@@ -2,8 +2,14 @@
 
 The check runs first; only files with a fixable finding are opened for editing. Each file is then
 fixed in memory, pass after pass (a fixed ``kind`` reveals the enum values of that kind), and
-re-validated after every pass: a file whose fixed text would not load is never written. Writes
-are atomic (a temporary file, then ``os.replace``), so an interrupted fix leaves no partial file.
+re-validated after every pass: a file whose fixed text would not load, or would read differently
+anywhere but where it was fixed, is never written. Writes are atomic (a temporary file, then
+``os.replace``), so an interrupted fix leaves no partial file.
+
+One verdict per file: the editable document is read by the parser ``check`` uses, so every file
+``check`` reads can be fixed or is left as it is with, for each finding a fix exists for but cannot
+apply safely, the reason it "cannot be fixed automatically". Only a file ``check`` itself cannot
+read, or one that cannot be written, is a problem (exit 2).
 """
 
 from __future__ import annotations
@@ -14,13 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmo_lint.config import load_config
-from pmo_lint.diagnostics import Diagnostic
-from pmo_lint.engine import RunOptions, process_bytes, run
+from pmo_lint.diagnostics import DataPath, Diagnostic, format_data_path
 from pmo_lint.loader import roundtrip
 from pmo_lint.loader.discover import SourceFile, read_source
-from pmo_lint.loader.yamlio import INVALID_FILE, LIMIT, SYNTAX, Limits, LoadProblem
+from pmo_lint.loader.yamlio import INVALID_FILE, LIMIT, SYNTAX, Limits, LoadProblem, parse_bytes, same_reading
+from pmo_lint.options import RunOptions
+from pmo_lint.outcome import process_bytes
 from pmo_lint.rules.core import LOAD_RULES
 from pmo_lint.rules.fixes import fix_for
+from pmo_lint.run import check
 
 MAX_PASSES = 5
 _UNREADABLE = frozenset({SYNTAX, INVALID_FILE, LIMIT})
@@ -34,15 +42,32 @@ class AppliedFix:
     description: str
 
 
+CANNOT = "cannot be fixed automatically"
+
+
+@dataclass(frozen=True)
+class NotFixed:
+    """A finding a fix exists for, left as it is, and why (``code`` is "" when it is the whole file)."""
+
+    code: str
+    line: int
+    col: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.code + ' ' if self.code else ''}{CANNOT}: {self.reason}"
+
+
 @dataclass(frozen=True)
 class FileFix:
     rel: str
     before: bytes
     after: bytes
     applied: tuple[AppliedFix, ...] = ()
-    problem: str = ""  # why the file was left as it is
+    problem: str = ""  # why the file could not be read or written (exit 2)
     line: int = 0
     col: int = 0
+    not_fixed: tuple[NotFixed, ...] = ()  # findings left as they are, each with its reason
 
     @property
     def changed(self) -> bool:
@@ -63,43 +88,124 @@ class FixReport:
         return tuple(f for f in self.files if f.problem)
 
     @property
+    def not_fixed(self) -> tuple[FileFix, ...]:
+        return tuple(f for f in self.files if f.not_fixed)
+
+    @property
     def fix_count(self) -> int:
         return sum(len(f.applied) for f in self.changed)
 
 
+def _fixable(findings: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in findings if fix_for(d.rule) is not None]
+
+
+def _apply(doc: roundtrip.RoundTripDocument, pending: list[Diagnostic]) -> tuple[list[AppliedFix], list[NotFixed]]:
+    """Run the fixes of ``pending`` on ``doc``: what they did, and what they had to refuse."""
+    done: list[AppliedFix] = []
+    refused: list[NotFixed] = []
+    for finding in pending:
+        fix = fix_for(finding.rule)
+        if fix is None:
+            continue
+        asked = len(doc.refusals)
+        description = fix(doc, finding)
+        if description:
+            done.append(AppliedFix(finding.code, description))
+        elif len(doc.refusals) > asked:
+            refused.append(NotFixed(finding.code, finding.line, finding.col, doc.refusals[asked].reason))
+    return done, refused
+
+
 def fix_bytes(rel: str, raw: bytes, findings: list[Diagnostic], limits: Limits) -> FileFix:
-    """Fix one file's text in memory. Never raises for anything the file holds."""
+    """Fix one file's text in memory. Never raises for anything the file holds.
+
+    ``findings`` are ``check``'s findings of the file; every one a fix exists for ends up fixed,
+    in ``not_fixed`` with the reason, or is one no safe fix covers (a typo is not a spelling).
+    """
     current = raw
     applied: list[AppliedFix] = []
-    pending = [d for d in findings if fix_for(d.rule) is not None]
+    selected = {(d.rule, d.data_path) for d in findings}
+    pending = _fixable(findings)
+    refused: list[NotFixed] = []
     for _ in range(MAX_PASSES):
         if not pending:
             break
         doc = roundtrip.load(current)
-        if isinstance(doc, LoadProblem):
-            return FileFix(rel, raw, raw, problem=doc.message, line=doc.line, col=doc.col)
-        done: list[AppliedFix] = []
-        for finding in pending:
-            fix = fix_for(finding.rule)
-            description = fix(doc, finding) if fix is not None else None
-            if description:
-                done.append(AppliedFix(finding.code, description))
+        if isinstance(doc, LoadProblem):  # check read it, so this would be pmo-lint's own fault: say so
+            return FileFix(rel, raw, raw, not_fixed=(NotFixed("", doc.line, doc.col, _unopened(doc)),))
+        done, refused = _apply(doc, pending)
         if not doc.changed:
             break
         fixed = doc.render()
         outcome = process_bytes(rel, fixed, limits)
-        broken = [d for d in outcome.diagnostics if d.rule in _UNREADABLE]
-        if broken:  # a fix must never make a file unreadable; keep the original
-            return FileFix(rel, raw, raw, problem=f"fixing would break the file ({broken[0].message}); left unchanged")
+        why = _damage(current, fixed, doc.edited, outcome.diagnostics, limits)
+        if why:  # a fix must never make a file unreadable or change another value; keep the original
+            return FileFix(rel, raw, raw, not_fixed=(NotFixed("", 0, 0, f"{why}; the file was left as it is"),))
         applied.extend(done)
         current = fixed
-        pending = [d for d in outcome.diagnostics if d.rule in _ALWAYS_ON and fix_for(d.rule) is not None]
-    return FileFix(rel, raw, current, tuple(applied))
+        pending = [
+            d for d in _fixable(list(outcome.diagnostics)) if d.rule in _ALWAYS_ON or (d.rule, d.data_path) in selected
+        ]
+        refused = []  # the positions of what was refused may have moved: the next pass says it again
+    else:  # every pass changed something: say what is left against the final text
+        doc = roundtrip.load(current)
+        if not isinstance(doc, LoadProblem):
+            refused = _apply(doc, pending)[1]
+    return FileFix(rel, raw, current, tuple(applied), not_fixed=tuple(refused))
+
+
+def _unopened(problem: LoadProblem) -> str:
+    return f"pmo-lint could not open it for editing ({problem.message}); please report this"
+
+
+def _damage(
+    before: bytes, after: bytes, edited: list[DataPath], diagnostics: tuple[Diagnostic, ...], limits: Limits
+) -> str:
+    """Why the fixed text must not be written ("" when it may): unreadable, or a value changed unasked."""
+    broken = [d for d in diagnostics if d.rule in _UNREADABLE]
+    if broken:
+        return f"fixing it would make the file unreadable ({broken[0].message})"
+    old, new = parse_bytes(before, limits), parse_bytes(after, limits)
+    if isinstance(old, LoadProblem) or isinstance(new, LoadProblem):  # defensive: both were just read
+        return "fixing it would make the file unreadable"
+    moved = _first_difference(old.data, new.data, frozenset(edited))
+    if moved is not None:
+        return f"fixing it would also change {format_data_path(moved) or 'the top level'}"
+    return ""
+
+
+def _first_difference(old: object, new: object, edited: frozenset[DataPath]) -> DataPath | None:
+    """The first place, other than one a fix edited, where two readings of a file differ."""
+    stack: list[tuple[DataPath, object, object]] = [((), old, new)]
+    seen: set[tuple[int, int]] = set()  # an alias reached twice is compared once
+    while stack:
+        path, a, b = stack.pop()
+        if path in edited:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            if (id(a), id(b)) in seen:
+                continue
+            seen.add((id(a), id(b)))
+            extra = [k for k in b if k not in a and (*path, k) not in edited]
+            if extra or any(k not in b for k in a) or list(a) != [k for k in b if k in a]:
+                return path
+            stack.extend(((*path, k), a[k], b[k]) for k in a)
+        elif isinstance(a, list) and isinstance(b, list):
+            if (id(a), id(b)) in seen:
+                continue
+            seen.add((id(a), id(b)))
+            if len(a) != len(b):
+                return path
+            stack.extend(((*path, i), x, y) for i, (x, y) in enumerate(zip(a, b, strict=True)))
+        elif not same_reading(a, b):
+            return path
+    return None
 
 
 def plan(opts: RunOptions) -> FixReport:
     """Run the check and compute the fixed text of every file with a fixable finding."""
-    result = run(opts)
+    result = check(opts).result
     root = Path(result.root)
     limits = load_config(root, opts.config_path).limits
     by_file: dict[str, list[Diagnostic]] = {}
@@ -115,7 +221,7 @@ def plan(opts: RunOptions) -> FixReport:
     for rel, findings in sorted(by_file.items()):
         path = root / rel
         if path.is_symlink():
-            files.append(FileFix(rel, b"", b"", problem="is a symbolic link; fix the file it points to"))
+            files.append(FileFix(rel, b"", b"", not_fixed=(NotFixed("", 0, 0, _link_reason(root, path, by_file)),)))
             continue
         raw = read_source(SourceFile(rel, path), limits.max_file_bytes)
         if isinstance(raw, LoadProblem):
@@ -123,6 +229,17 @@ def plan(opts: RunOptions) -> FixReport:
             continue
         files.append(fix_bytes(rel, raw, findings, limits))
     return FixReport(root, tuple(sorted(files, key=lambda f: f.rel)))
+
+
+def _link_reason(root: Path, link: Path, by_file: dict[str, list[Diagnostic]]) -> str:
+    """A link is not rewritten (that would replace it with a copy); the file it points to is."""
+    try:
+        target = link.resolve(strict=True).relative_to(root.resolve()).as_posix()
+    except (OSError, RuntimeError, ValueError):
+        return "it is a link to another file; fix that file"
+    if target in by_file:
+        return f"it is a link to {target}, which is fixed in its place"
+    return f"it is a link to {target}; fix that file"
 
 
 def write(report: FixReport) -> list[tuple[FileFix, str]]:

@@ -14,25 +14,19 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pmo_lint.config import DEFAULT_EXCLUDE, Config, load_config
-from pmo_lint.diagnostics import Diagnostic, Result
-from pmo_lint.engine import (
-    FileOutcome,
-    _exclude_policy_files,
-    load_portfolio,
-    process_bytes,
-    process_file,
-    run,
-)
-from pmo_lint.errors import ConfigError, GitError, UsageError
+from pmo_lint.cache.files import load_working_tree
+from pmo_lint.config import DEFAULT_EXCLUDE, Config, exclude_policy_files, load_config
+from pmo_lint.diagnostics import Diagnostic, PrSummary, Result
+from pmo_lint.errors import GitError, UsageError
 from pmo_lint.loader.discover import YAML_SUFFIXES, SourceFile, _excluded, find_root, read_source
 from pmo_lint.loader.gitio import SHALLOW_FIX, Repository, TreeEntry
 from pmo_lint.loader.yamlio import LIMIT, LoadedDocument, LoadProblem, parse_bytes
 from pmo_lint.model.catalog import Catalog
-from pmo_lint.options import RunOptions
-from pmo_lint.rules.builtin_history import HISTORY_KEY, ChangeSet, FileVersion
+from pmo_lint.options import RunInputs, RunOptions
+from pmo_lint.outcome import FileOutcome, process_bytes, process_file
+from pmo_lint.rules.base import ChangeSet, FileVersion
+from pmo_lint.run import check
 
 AUTO = "auto"
 Loader = Callable[[Path, Config], tuple[list[FileOutcome], list[SourceFile]]]
@@ -45,22 +39,6 @@ def detect_base(env: Mapping[str, str]) -> str | None:
     if env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
         return env["CI_MERGE_REQUEST_DIFF_BASE_SHA"]
     return None
-
-
-def git_options(config: Config) -> dict[str, bool]:
-    """The ``git:`` section of .pmo-lint.yaml."""
-    raw = config.extra.get("git", {})
-    if raw is None:
-        return {"require-approver-commits": False}
-    if not isinstance(raw, dict):
-        raise ConfigError("'git' must be a mapping, e.g. git: {require-approver-commits: true}", path=config.source)
-    known = {"require-approver-commits"}
-    for key, value in raw.items():
-        if key not in known:
-            raise ConfigError(f"unknown key git.{key}; known: {', '.join(sorted(known))}", path=config.source)
-        if not isinstance(value, bool):
-            raise ConfigError(f"git.{key} must be true or false", path=config.source)
-    return {"require-approver-commits": bool(raw.get("require-approver-commits", False))}
 
 
 # -- a portfolio read from git ----------------------------------------------------------------------
@@ -171,7 +149,7 @@ def open_target(paths: tuple[Path, ...], config_path: Path | None) -> Target:
     for p in paths:
         repo.relative(p)
     # the same configuration the engine uses: custom rule packs inside the portfolio are not entities
-    return Target(repo, root, prefix, _exclude_policy_files(load_config(root, config_path), root))
+    return Target(repo, root, prefix, exclude_policy_files(load_config(root, config_path), root))
 
 
 def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result:
@@ -194,9 +172,8 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
         if len(parents) == 2:
             base_ref = parents[0]
     base = repo.merge_base(repo.resolve(base_ref), head)
-    options = git_options(t.config)
 
-    head_outcomes, head_sources = load_portfolio(t.root, t.config, opts)
+    head_outcomes, head_sources = load_working_tree(t.root, t.config, use_cache=not opts.no_cache)
     head_ids = head_blob_ids(repo, head_sources, t.config)
     by_rel = {o.rel: o for o in head_outcomes}
     known = {(rel, oid): by_rel[rel] for rel, oid in head_ids.items() if rel in by_rel}
@@ -204,40 +181,28 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
 
     changed = {rel for rel, oid in head_ids.items() if base_rev.blobs.get(rel) != oid}
     changed |= base_rev.blobs.keys() - head_ids.keys()
-    versions = _versions(repo, base, head, t.prefix, changed) if options["require-approver-commits"] else {}
-    changes = ChangeSet(base_rev.catalog(), frozenset(changed), options["require-approver-commits"], versions)
+    versions = _versions(repo, base, head, t.prefix, changed) if t.config.git.require_approver_commits else {}
+    changes = ChangeSet(base_rev.catalog(), frozenset(changed), t.config.git.require_approver_commits, versions)
 
-    shared = {**opts.extra, "policy_memo": {}}  # both runs use one load of the rule packs
-    result = run(
-        dataclasses.replace(
-            opts,
-            extra={
-                **shared,
-                "load": lambda _r, _c: (head_outcomes, head_sources),
-                "context": {HISTORY_KEY: changes},
-            },
-        )
+    head_run = check(
+        opts, RunInputs(config=t.config, load=lambda _r, _c: (head_outcomes, head_sources), changes=changes)
     )
+    result = head_run.result
     # The base only has to answer "did this finding exist?" for the head's findings, so it runs
     # just the rules that fired at head: a fraction of the rule time of a full run.
     fired = sorted({d.code for d in (*result.diagnostics, *result.suppressed)})
     known_prints: set[str] = set()
     if fired:
-        base_result = run(
-            dataclasses.replace(
-                opts,
-                select=tuple(fired),
-                extend_select=(),
-                extra={
-                    **shared,
-                    "load": base_rev.loader(),
-                    "files": base_rev.files,
-                    "locate": False,
-                    # an unused waiver (GOV051) at head is "existing" only if the base runs the rule it names
-                    "waived_rules": "GOV051" in fired,
-                },
-            )
+        base_inputs = RunInputs(
+            config=t.config,
+            load=base_rev.loader(),
+            files=base_rev.files,
+            locate=False,
+            policies=head_run.policies,  # both runs use one load of the rule packs
+            # an unused waiver (GOV051) at head is "existing" only if the base runs the rule it names
+            waived_rules="GOV051" in fired,
         )
+        base_result = check(dataclasses.replace(opts, select=tuple(fired), extend_select=()), base_inputs).result
         known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}
     return mark(result, known_prints, base=base, head=head, base_ref=base_ref, new_only=new_only, branch=repo.branch)
 
@@ -253,17 +218,13 @@ def mark(
     diags = [state(d) for d in result.diagnostics]
     new = sum(1 for d in diags if d.baseline_state == "new")
     shown = [d for d in diags if d.baseline_state == "new"] if new_only else diags
-    extra: dict[str, Any] = {
-        **result.extra,
-        "pr": {"baseRef": base_ref, "branch": branch, "new": new, "existing": len(diags) - new, "newOnly": new_only},
-    }
     return dataclasses.replace(
         result,
         diagnostics=tuple(shown),
         suppressed=tuple(state(d) for d in result.suppressed),
         base=base,
         head=head,
-        extra=extra,
+        pr=PrSummary(base_ref, branch, new, len(diags) - new, new_only),
     )
 
 

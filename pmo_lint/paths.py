@@ -102,3 +102,16 @@ class Boundary:
                     path=source,
                     line=line,
                 )
+
+
+def repo_prefix(root: Path) -> str:
+    """The portfolio root relative to the enclosing Git work tree, as ``"sub/dir/"`` ("" at the top or outside Git).
+
+    GitHub and GitLab want paths relative to the repository, while findings are relative to the portfolio.
+    """
+    root = root.resolve()
+    for probe in (root, *root.parents):
+        if (probe / ".git").exists():
+            rel = root.relative_to(probe).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmo_lint.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, _split, handle_errors, traceback_option
+from pmo_lint.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, handle_errors, traceback_option
+from pmo_lint.commands.params import comma_list_option, split_commas
 
 if TYPE_CHECKING:
-    from pmo_lint.engine import RunOptions
     from pmo_lint.fixer import FixReport
+    from pmo_lint.options import RunOptions
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,13 @@ class FixOptions:
 
 
 def run_options(opts: FixOptions) -> RunOptions:
-    from pmo_lint.engine import RunOptions
+    from pmo_lint.options import RunOptions
 
     return RunOptions(
         paths=opts.paths or (Path(),),
         config_path=opts.config_path,
-        select=_split(opts.select),
-        ignore=_split(opts.ignore),
+        select=split_commas(opts.select),
+        ignore=split_commas(opts.ignore),
         no_cache=True,
     )
 
@@ -42,13 +43,23 @@ def report_fixes(report: FixReport, *, verb: str) -> None:
     for item in report.changed:
         for fix in item.applied:
             click.echo(f"{item.rel}: {verb} {fix.code} {fix.description}", err=True)
+    for item in report.files:
+        for left in item.not_fixed:  # check reads the file; a fix exists but cannot apply safely
+            where = f"{item.rel}:{left.line}:{left.col}" if left.line else item.rel
+            click.echo(f"{where}: not fixed: {left}", err=True)
     for item in report.problems:
         where = f"{item.rel}:{item.line}:{item.col}" if item.line else item.rel
         # a problem may already say it (a finding no fix covers): the words appear once
         click.echo(f"{where}: not fixed: {item.problem.removeprefix('not fixed: ')}", err=True)
     files = len(report.changed)
+    left_count = sum(len(item.not_fixed) for item in report.files)
+    summary: list[str] = []
     if report.fix_count:
-        click.echo(f"{verb} {report.fix_count} problem(s) in {files} file(s)", err=True)
+        summary.append(f"{verb} {report.fix_count} problem(s) in {files} file(s)")
+    if left_count:
+        summary.append(f"{left_count} cannot be fixed automatically (the reason is on each line above)")
+    if summary:
+        click.echo("; ".join(summary), err=True)
     elif not report.problems:
         click.echo("nothing to fix", err=True)
 
@@ -85,8 +96,8 @@ def execute(opts: FixOptions) -> int:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff and change nothing (exit 1 if any).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file.")
-@click.option("--select", multiple=True, help="Only fix findings of these rules (codes, prefixes, ids or packs).")
-@click.option("--ignore", multiple=True, help="Do not fix findings of these rules.")
+@comma_list_option("--select", help="Only fix findings of these rules (codes, prefixes, ids or packs).")
+@comma_list_option("--ignore", help="Do not fix findings of these rules.")
 @traceback_option
 @handle_errors
 def command(
@@ -97,7 +108,9 @@ def command(
     Fixes spell enum values, kinds and currency codes as the schema does, add a missing
     apiVersion and quote yes/no/on/off. Only the fixed values change: comments, key order,
     quoting, indentation, line endings and a byte order mark stay as they are; files with
-    nothing to fix are not rewritten. Exit codes: 0 done, 1 changes to make (with --diff),
-    2 a file could not be read or parsed (it is left untouched).
+    nothing to fix are not rewritten. A fix that cannot apply safely (a value reused through an
+    anchor, a block of text) is listed with the reason and the file is left as it is. Exit codes:
+    0 done, 1 changes to make (with --diff), 2 a file could not be read, parsed or written (it is
+    left untouched).
     """
     return execute(FixOptions(paths, config_path, select, ignore, diff))

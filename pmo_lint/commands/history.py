@@ -10,26 +10,31 @@ lists every commit computed, one a line, which tells what a run had to do.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmo_lint.cli import EXIT_OK, _split, handle_errors, traceback_option
+from pmo_lint.commands.common import EXIT_OK, handle_errors, traceback_option
+from pmo_lint.commands.params import DATE, comma_list_option
 
 if TYPE_CHECKING:
-    from pmo_lint.engine import FileOutcome
-    from pmo_lint.gitmode import Revision, Target
-    from pmo_lint.loader.gitio import Commit
+    from pmo_lint.cache.policy_memo import PolicyMemo
+    from pmo_lint.gitmode import Target
+    from pmo_lint.loader.discover import SourceFile
+    from pmo_lint.loader.gitio import Commit, TreeEntry
+    from pmo_lint.loader.gittree import Tree
+    from pmo_lint.model.catalog import Catalog
+    from pmo_lint.outcome import FileOutcome
+    from pmo_lint.rules.policy import PolicySet
 
 CACHE_VERSION = 2  # 2: rows are signed
 
@@ -47,10 +52,10 @@ class HistoryOptions:
 
 @click.command("history")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--since", metavar="YYYY-MM-DD", help="Only commits from this date on.")
+@click.option("--since", type=DATE, help="Only commits from this date on.")
 @click.option("--commits", "max_commits", type=click.IntRange(min=1), help="Only the last N commits.")
-@click.option("--select", multiple=True, help="Only these rules (codes, prefixes, ids or packs; comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes, ids or packs).")
+@comma_list_option("--select", help="Only these rules (codes, prefixes, ids or packs; comma-separated).")
+@comma_list_option("--ignore", help="Skip these rules (codes, prefixes, ids or packs).")
 @click.option(
     "--per",
     type=click.Choice(["commit", "week"]),
@@ -65,7 +70,7 @@ class HistoryOptions:
 @handle_errors
 def command(
     path: Path | None,
-    since: str | None,
+    since: dt.date | None,
     max_commits: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -84,13 +89,7 @@ def command(
 
     if since is not None and max_commits is not None:
         raise UsageError("use --since or --commits, not both")
-    try:
-        since_date = dt.date.fromisoformat(since) if since is not None else None
-    except ValueError:
-        raise UsageError(f"--since {since!r} is not a date; use YYYY-MM-DD") from None
-    opts = HistoryOptions(
-        path or Path(), config_path, since_date, max_commits, not no_cache, _split(select), _split(ignore)
-    )
+    opts = HistoryOptions(path or Path(), config_path, since, max_commits, not no_cache, select, ignore)
     rows, computed = compute_history(opts)
     click.echo(f"{len(rows)} commit(s): {computed} computed, {len(rows) - computed} from the cache", err=True)
     if per == "week":
@@ -133,7 +132,7 @@ class HistoryCache:
         self._key = key or b""
 
     def get(self, commit: str) -> dict[str, Any] | None:
-        from pmo_lint.cache import verified
+        from pmo_lint.cache.store import verified
 
         if self.folder is None:
             return None
@@ -145,7 +144,7 @@ class HistoryCache:
         return row if isinstance(row, dict) and row.get("commit") == commit else None
 
     def put(self, row: dict[str, Any]) -> None:
-        from pmo_lint.cache import sign
+        from pmo_lint.cache.store import sign
 
         if self.folder is None:
             return
@@ -193,7 +192,7 @@ def _cache_folder(t: Target, opts: HistoryOptions) -> tuple[Path, bytes] | None:
     if not opts.use_cache:
         return None
     from pmo_lint import __version__
-    from pmo_lint.cache import secret, usable_folder
+    from pmo_lint.cache.store import secret, usable_folder
 
     base = usable_folder(t.root, t.config.cache_dir)  # confined as the per-file cache is
     key = secret()
@@ -215,77 +214,279 @@ def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
 
     t = open_target((opts.path,), opts.config_path)
     head = t.repo.head()
-    commits = t.repo.log(head, first_parent=True, since=opts.since, max_count=opts.max_commits)
+    commits = list(reversed(t.repo.log(head, first_parent=True, since=opts.since, max_count=opts.max_commits)))
     cache = HistoryCache(*(_cache_folder(t, opts) or (None, None)))
-    memo: dict[tuple[str, str], FileOutcome] = {}
-    policy_memo: dict[str, object] = {}  # the rule packs are loaded once for all commits
-    previous: Revision | None = None
-    rows: list[dict[str, Any]] = []
-    computed = 0
-    for commit in reversed(commits):
-        row = cache.get(commit.oid)
-        if row is None:
-            row, previous = _compute(t, commit, previous, memo, opts, policy_memo)
+    found: list[dict[str, Any] | None] = [cache.get(c.oid) for c in commits]
+    todo = [i for i, row in enumerate(found) if row is None]
+    if todo:
+        walk = _Walk(t, opts)
+        for i, row in walk.rows(commits[todo[0] : todo[-1] + 1], found[todo[0] : todo[-1] + 1]):
+            found[todo[0] + i] = row
             cache.put(row)
-            computed += 1
-            # the next commit's parent is this one: older outcomes are not needed again (memory stays flat)
-            keep = set(previous.blobs.items())
-            for key in [k for k in memo if k not in keep]:
-                del memo[key]
-        rows.append(row)
-    return rows, computed
+    rows = [row for row in found if row is not None]
+    return rows, len(todo)
 
 
-def _compute(
-    t: Target,
-    commit: Commit,
-    previous: Revision | None,
-    memo: dict[tuple[str, str], FileOutcome],
-    opts: HistoryOptions,
-    policy_memo: dict[str, object],
-) -> tuple[dict[str, Any], Revision]:
-    from pmo_lint.engine import run
-    from pmo_lint.gitmode import git_options, read_revision
-    from pmo_lint.options import RunOptions
-    from pmo_lint.rules.builtin_history import HISTORY_KEY, ChangeSet, FileVersion
+@dataclass
+class _State:
+    """The portfolio at one commit, as a checkout of it would show it to ``check``."""
 
-    rev = read_revision(t.repo, commit.oid, t.root, t.prefix, t.config, memo=memo)
-    context: dict[str, object] = {}
-    if commit.parents:
-        parent = commit.parents[0]
-        base = previous if previous is not None and previous.commit == parent else None
-        base = base or read_revision(t.repo, parent, t.root, t.prefix, t.config, memo=memo)
-        changed = {rel for rel, oid in rev.blobs.items() if base.blobs.get(rel) != oid} | (
-            base.blobs.keys() - rev.blobs.keys()
+    commit: str
+    outcomes: list[FileOutcome]
+    sources: list[SourceFile]
+    files: frozenset[str]  # every document (any file type) for references
+    blobs: dict[str, str]  # YAML file -> the blob read for it (a link's target's)
+    problems: tuple[tuple[str, str], ...]  # files that were not read, and why
+    _catalog: Catalog | None = None
+
+    def catalog(self) -> Catalog:
+        from pmo_lint.model.catalog import Catalog
+
+        if self._catalog is None:  # built once: this commit's catalog is the next commit's base
+            self._catalog = Catalog.build(o.loaded for o in self.outcomes if o.loaded is not None)
+        return self._catalog
+
+    def same_portfolio(self, other: _State) -> bool:
+        return self.blobs == other.blobs and self.problems == other.problems and self.files == other.files
+
+
+class _Walk:
+    """Commits oldest first, each from the one before: the tree is changed by the commit's diff, and
+    only files whose blob is new are read, parsed and validated (by blob, in batches).
+
+    What a commit's run needs is the same as a checkout of it gives ``check``: symbolic links are
+    resolved in the commit's tree (``loader/gittree.py``). A commit that changes no file of the
+    portfolio, after a parent that changed none either, on the same date, has its parent's verdict:
+    the run's inputs are the same, so it is not run again.
+    """
+
+    BATCH = 512  # commits whose new blobs are read with one `git cat-file --batch`
+
+    def __init__(self, t: Target, opts: HistoryOptions) -> None:
+        from pmo_lint.config import DEFAULT_EXCLUDE
+
+        self.t, self.opts = t, opts
+        self.exclude = DEFAULT_EXCLUDE + t.config.exclude
+        self.base = f"{t.prefix}/" if t.prefix else ""
+        self.memo: dict[tuple[str, str], FileOutcome] = {}  # (path, blob or problem) -> outcome
+        self.blobs: dict[str, bytes] = {}  # read ahead, dropped once processed
+        self.links: dict[str, str] = {}  # a link's blob -> its text
+        self.sources: dict[tuple[str, str], SourceFile] = {}
+        self.policies: PolicySet | None = None  # the rule packs, loaded by the first run for all of them
+        self.memo_cel = _policy_memo()
+
+    # -- reading --------------------------------------------------------------------------------
+    def _wanted(self, entry: TreeEntry) -> bool:
+        from pmo_lint.loader.discover import YAML_SUFFIXES
+        from pmo_lint.loader.gittree import LINK, REGULAR
+
+        if entry.mode == LINK:
+            return entry.oid not in self.links
+        return entry.mode in REGULAR and entry.path.startswith(self.base) and entry.path.endswith(YAML_SUFFIXES)
+
+    def _read_ahead(self, entries: Iterable[TreeEntry]) -> None:
+        from pmo_lint.loader.gittree import LINK
+
+        wanted = {e.oid: e.mode == LINK for e in entries if self._wanted(e)}
+        if not wanted:
+            return
+        got = self.t.repo.read_blobs(wanted)
+        for oid, raw in got.items():
+            if wanted[oid]:
+                self.links[oid] = raw.decode("utf-8", "surrogateescape")
+            else:
+                self.blobs[oid] = raw
+
+    def _read_link(self, oid: str) -> str:
+        if oid not in self.links:
+            raw = self.t.repo.read_blobs([oid]).get(oid, b"")
+            self.links[oid] = raw.decode("utf-8", "surrogateescape")
+        return self.links[oid]
+
+    def _content(self, oid: str, commit: str) -> bytes:
+        raw = self.blobs.pop(oid, None)
+        if raw is None:  # a link's target, or a blob read for another path
+            raw = self.t.repo.read_blobs([oid]).get(oid)
+        if raw is None:
+            from pmo_lint.errors import GitError
+            from pmo_lint.loader.gitio import SHALLOW_FIX
+
+            raise GitError(
+                f"some files of the portfolio at {commit[:12]} are not in this clone (a partial clone?); {SHALLOW_FIX}"
+            )
+        return raw
+
+    # -- one commit -----------------------------------------------------------------------------
+    def state(self, tree: Tree, commit: str) -> _State:
+        from pmo_lint.errors import UsageError
+        from pmo_lint.loader.discover import SourceFile
+        from pmo_lint.loader.gittree import portfolio
+        from pmo_lint.loader.yamlio import LIMIT, LoadProblem
+        from pmo_lint.outcome import process_bytes, process_file
+
+        t = self.t
+        limits = t.config.limits
+        found, files = portfolio(tree, t.prefix, self.exclude, self._read_link, t.repo.toplevel)
+        if len(found) > limits.max_files:
+            raise UsageError(f"more than {limits.max_files} YAML files at {commit[:12]}; raise limits.max-files")
+        outcomes: list[FileOutcome] = []
+        sources: list[SourceFile] = []
+        blobs: dict[str, str] = {}
+        problems: list[tuple[str, str]] = []
+        memo: dict[tuple[str, str], FileOutcome] = {}
+        for f in found:
+            key = (f.rel, f.oid if f.problem is None else f"!{f.problem.message}")
+            src = self.sources.get(key) or SourceFile(f.rel, f"{t.root}/{f.rel}", f.problem)
+            outcome = self.memo.get(key)
+            if outcome is None:
+                if f.problem is not None:
+                    outcome = process_file(src, limits)
+                else:
+                    raw = self._content(f.oid, commit)
+                    if len(raw) > limits.max_file_bytes:
+                        too_big = LoadProblem(
+                            LIMIT, f"file has {len(raw)} bytes, over the limit of {limits.max_file_bytes}"
+                        )
+                        outcome = process_file(SourceFile(f.rel, src.path, too_big), limits)
+                    else:
+                        outcome = process_bytes(f.rel, raw, limits)
+            memo[key] = outcome
+            outcomes.append(outcome)
+            sources.append(src)
+            if f.problem is None:
+                blobs[f.rel] = f.oid
+            else:
+                problems.append(key)
+        # only this commit's outcomes are kept: the next commit is computed from this one (memory stays flat)
+        self.memo = memo
+        self.sources = dict(zip(memo, sources, strict=True))
+        return _State(commit, outcomes, sources, files, blobs, tuple(problems))
+
+    def rows(
+        self, commits: Sequence[Commit], cached: Sequence[dict[str, Any] | None]
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(index, row) of each commit whose row is not ``cached``, oldest first."""
+        from pmo_lint.loader.gittree import Tree
+
+        repo = self.t.repo
+        first = commits[0]
+        parent: _State | None = None
+        tree = Tree({})
+        if first.parents:
+            tree = Tree(repo.tree(first.parents[0]))
+            self._read_ahead(tree.entries.values())
+            parent = self.state(tree, first.parents[0])
+        # each commit's diff against its first parent, in one call; the first parent is the commit
+        # before it in the list except where --since cut the history
+        pairs = [(c.oid, c.parents[0]) for c in commits if c.parents]
+        diffs = iter(repo.diffs(pairs))
+        previous: tuple[dict[str, Any], bool] | None = None  # the last row, and whether its commit changed nothing
+        for start in range(0, len(commits), self.BATCH):
+            batch = commits[start : start + self.BATCH]
+            changes = [next(diffs) if c.parents else None for c in batch]
+            self.blobs.clear()  # what the batch before read and did not need
+            self._read_ahead(ch.entry for change in changes if change is not None for ch in change if ch.status != "D")
+            for offset, (commit, change) in enumerate(zip(batch, changes, strict=True)):
+                i = start + offset
+                if change is not None and parent is not None and commit.parents[0] == parent.commit:
+                    tree.apply(change)
+                else:  # a root commit, or one whose parent was not walked
+                    tree = Tree(repo.tree(commit.oid))
+                    self._read_ahead(tree.entries.values())
+                    parent = None
+                    if commit.parents:
+                        base_tree = Tree(repo.tree(commit.parents[0]))
+                        self._read_ahead(base_tree.entries.values())
+                        parent = self.state(base_tree, commit.parents[0])
+                if cached[i] is not None and (i + 1 == len(commits) or cached[i + 1] is not None):
+                    parent = None  # neither this commit nor the next is computed: no state needed
+                    previous = None
+                    continue
+                current = self.state(tree, commit.oid)
+                unchanged = parent is not None and current.same_portfolio(parent)
+                row = cached[i]
+                if row is None:
+                    if unchanged and previous is not None and previous[1] and _same_day(previous[0], commit):
+                        row = _stamp(previous[0], commit)  # same inputs as the commit before: same verdict
+                    else:
+                        row = self._run(commit, current, parent)
+                    yield i, row
+                previous = (row, unchanged)
+                parent = current
+
+    def _run(self, commit: Commit, current: _State, parent: _State | None) -> dict[str, Any]:
+        from pmo_lint.options import RunInputs, RunOptions
+        from pmo_lint.rules.base import ChangeSet, FileVersion
+        from pmo_lint.run import check
+
+        t = self.t
+        changes: ChangeSet | None = None
+        if parent is not None:
+            changed = {rel for rel, oid in current.blobs.items() if parent.blobs.get(rel) != oid}
+            changed |= parent.blobs.keys() - current.blobs.keys()
+            by_rel = {o.rel: o for o in current.outcomes if o.rel in changed}
+            versions = {
+                rel: [FileVersion(commit.oid, commit.email, o.loaded.data if o.loaded is not None else None)]
+                for rel, o in by_rel.items()
+            }
+            changes = ChangeSet(parent.catalog(), frozenset(changed), t.config.git.require_approver_commits, versions)
+        inputs = RunInputs(
+            config=t.config,
+            load=lambda _root, _config: (current.outcomes, current.sources),
+            files=current.files,
+            locate=False,
+            changes=changes,
+            policies=self.policies,
+            policy_memo=self.memo_cel,
         )
-        require = git_options(t.config)["require-approver-commits"]
-        by_rel = {o.rel: o for o in rev.outcomes}
-        versions = {
-            rel: [FileVersion(commit.oid, commit.email, o.loaded.data if o.loaded is not None else None)]
-            for rel in changed
-            if (o := by_rel.get(rel)) is not None
+        opts = self.opts
+        run_opts = RunOptions(
+            paths=(t.root,),
+            config_path=opts.config_path,
+            select=opts.select,
+            ignore=opts.ignore,
+            as_of=commit.date.date(),
+        )
+        done = check(run_opts, inputs)
+        self.policies = done.policies
+        self.memo_cel.stored, self.memo_cel.used = self.memo_cel.used, {}  # keep what this run used
+        result = done.result
+        pack_of = {m.code: m.pack for m in result.rules or ()}
+        packs = Counter(pack_of.get(d.code, "") for d in result.diagnostics)
+        return {
+            "commit": commit.oid,
+            "date": commit.date.isoformat(),
+            "author": commit.author,
+            "files": result.files_checked,
+            "counts": result.counts(),
+            "packs": dict(sorted(packs.items())),
         }
-        context[HISTORY_KEY] = ChangeSet(base.catalog(), frozenset(changed), require, versions)
-    extra: dict[str, object] = {
-        "load": rev.loader(),
-        "files": rev.files,
-        "locate": False,
-        "context": context,
-        "policy_memo": policy_memo,
-    }
-    run_opts = RunOptions(
-        paths=(t.root,), config_path=opts.config_path, select=opts.select, ignore=opts.ignore, as_of=commit.date.date()
-    )
-    result = run(dataclasses.replace(run_opts, extra=extra))
-    metas = result.extra.get("rules", [])
-    pack_of = {m.code: m.pack for m in metas} if isinstance(metas, list) else {}
-    packs = Counter(pack_of.get(d.code, "") for d in result.diagnostics)
-    row = {
-        "commit": commit.oid,
-        "date": commit.date.isoformat(),
-        "author": commit.author,
-        "files": result.files_checked,
-        "counts": result.counts(),
-        "packs": dict(sorted(packs.items())),
-    }
-    return row, rev
+
+
+def _policy_memo() -> PolicyMemo:
+    """The rule packs' results per entity, kept in memory from one commit's run to the next.
+
+    A kind whose rules never read the as-of date (``asOf``, ``daysSince``) is keyed without it: a
+    risk that did not change keeps its verdict from one day to the next (date-dependent facts are
+    in each entity's key). Each run keeps only the entries it used, so memory stays flat.
+    """
+    from pmo_lint.cache.fingerprint import policy_salt
+    from pmo_lint.cache.policy_memo import PolicyMemo
+
+    class DatedOnlyWhenRead(PolicyMemo):
+        def group(
+            self, rules: Sequence[Any], config: Mapping[str, Any], as_of: str, *, extra: object = None
+        ) -> bytes | None:
+            sources = " ".join(f"{r.when_src} {r.assert_src} {r.each_src} {r.message}" for r in rules)
+            dated = "asOf" in sources or "daysSince" in sources
+            return super().group(rules, config, as_of if dated else "", extra=extra)
+
+    return DatedOnlyWhenRead(salt=policy_salt().encode())
+
+
+def _same_day(row: dict[str, Any], commit: Commit) -> bool:
+    return bool(dt.datetime.fromisoformat(row["date"]).date() == commit.date.date())
+
+
+def _stamp(row: dict[str, Any], commit: Commit) -> dict[str, Any]:
+    return {**row, "commit": commit.oid, "date": commit.date.isoformat(), "author": commit.author}

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmo_lint.cli import EXIT_OK, handle_errors, traceback_option
+from pmo_lint.commands.common import EXIT_OK, handle_errors, traceback_option
+from pmo_lint.commands.params import comma_list_option
 
 if TYPE_CHECKING:
     from pmo_lint.scaffold.install import InstallSource
@@ -174,12 +175,12 @@ def planned_files(
 ) -> dict[str, bytes]:
     """Every file ``init`` writes, by path relative to the repository root (the portfolio under ``prefix``)."""
     from pmo_lint import __version__, scaffold
-    from pmo_lint.commands.new import yaml_text
-    from pmo_lint.engine import process_bytes
     from pmo_lint.errors import UsageError
     from pmo_lint.loader.yamlio import Limits
+    from pmo_lint.outcome import process_bytes
     from pmo_lint.resources import schemas_dir
     from pmo_lint.scaffold.install import InstallSource, pre_commit_repo
+    from pmo_lint.scaffold.writing import yaml_text
 
     source = source or InstallSource("version", __version__)
     prefix = layout.prefix if layout else ""
@@ -470,9 +471,8 @@ def execute(opts: InitOptions) -> int:
 @click.command("init")
 @click.argument("directory", type=click.Path(path_type=Path), default=Path())
 @click.option("--yes", "-y", is_flag=True, help="Ask nothing; use the options given and defaults for the rest.")
-@click.option(
+@comma_list_option(
     "--pmo-types",
-    multiple=True,
     help=f"PMO types this office plays, comma-separated ({', '.join(PMO_TYPES)}); "
     f"default: {','.join(DEFAULT_PMO_TYPES)}.",
 )

@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmo_lint.cli import EXIT_OK, _parse_date, handle_errors, traceback_option
+from pmo_lint.commands.common import EXIT_OK, handle_errors, traceback_option
+from pmo_lint.commands.params import DATE
 from pmo_lint.scaffold import ENTITY_KINDS
+from pmo_lint.scaffold.writing import write_new, yaml_text
 
 if TYPE_CHECKING:
     from pmo_lint.model.catalog import Catalog
     from pmo_lint.model.kinds import PMOConfig
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/-]*[A-Za-z0-9.)]\Z|[A-Za-z]\Z")
 
 
 @dataclass(frozen=True)
@@ -33,19 +34,6 @@ class NewOptions:
     role: str = "project-manager"
     check: str | None = None
     target: str | None = None
-
-
-def yaml_text(value: str) -> str:
-    """A free-text value as YAML: plain when that reads back as the same string, else quoted."""
-    import json
-
-    from pmo_lint.loader.yamlio import LoadedDocument, parse_text
-
-    if _PLAIN_TEXT.match(value):
-        doc = parse_text(f"v: {value}\n")
-        if isinstance(doc, LoadedDocument) and doc.data.get("v") == value and not doc.notes:
-            return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 # short names that read as acronyms; besides these, a 2-4 letter word without a vowel is one (crm, wms)
@@ -167,17 +155,18 @@ def _middle(levels: list[object]) -> str:
 
 def execute(opts: NewOptions) -> int:
     from pmo_lint import scaffold
+    from pmo_lint.cache.files import load_working_tree
     from pmo_lint.config import load_config
-    from pmo_lint.engine import load_portfolio, process_bytes
     from pmo_lint.errors import UsageError
     from pmo_lint.loader.discover import find_root
     from pmo_lint.model.catalog import Catalog
     from pmo_lint.model.names import NAME_PATTERN
+    from pmo_lint.outcome import process_bytes
     from pmo_lint.paths import Boundary
 
     root = find_root(opts.root_dir)
     config = load_config(root)
-    outcomes, _ = load_portfolio(root, config)
+    outcomes, _ = load_working_tree(root, config, use_cache=True)
     catalog = Catalog.build(o.loaded for o in outcomes if o.loaded is not None)
     pmo = catalog.config
     if pmo is None:
@@ -292,21 +281,14 @@ def _fields_still_required(pmo: PMOConfig, project: object, data: object) -> lis
     return [f"fill in {p[1:].replace('/', '.')}: phase {lifecycle.phase} requires it" for p in missing]
 
 
-def write_new(target: Path, text: str) -> None:
-    """Create a file that must not exist yet (``x`` mode: a race never overwrites)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
 @click.command("new")
 @click.argument("kind", type=click.Choice(sorted(ENTITY_KINDS)))
 @click.argument("name", required=False)
 @click.option("--project", help="Project of a risk, issue, change request, status report, benefit or allocation.")
 @click.option(
     "--date",
-    "date_text",
-    metavar="YYYY-MM-DD",
+    "date",
+    type=DATE,
     help="Date of a status report (its name) and other dates (default: today).",
 )
 @click.option("--title", help="Title (default: from the name).")
@@ -321,7 +303,7 @@ def command(
     kind: str,
     name: str | None,
     project: str | None,
-    date_text: str | None,
+    date: dt.date | None,
     title: str | None,
     owner: str | None,
     role: str,
@@ -335,5 +317,5 @@ def command(
     one. References default to people and projects that exist. A status report is named by its
     date (--date, default today): `pmo-lint new status-report --project crm`.
     """
-    opts = NewOptions(kind, name, root_dir, project, _parse_date(date_text), title, owner, role, check_id, target)
+    opts = NewOptions(kind, name, root_dir, project, date, title, owner, role, check_id, target)
     return execute(opts)

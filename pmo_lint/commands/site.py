@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmo_lint.cli import EXIT_OK, EXIT_USAGE, handle_errors, traceback_option
+from pmo_lint.commands.common import EXIT_OK, EXIT_USAGE, handle_errors, traceback_option
+from pmo_lint.commands.params import DATE, comma_list_option
 
 if TYPE_CHECKING:
     from pmo_lint.site.generator import SiteOptions
@@ -39,20 +40,13 @@ class SiteCommandOptions:
 def _options(
     portfolio: Path | None,
     out: Path,
-    as_of: str | None,
+    as_of: dt.date | None,
     history: Path | None,
     sections: tuple[str, ...],
     config_path: Path | None,
     trust_config: bool = False,
 ) -> SiteCommandOptions:
-    from pmo_lint.errors import UsageError
-
-    try:
-        date = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise UsageError(f"--as-of {as_of!r} is not a date; use YYYY-MM-DD") from None
-    chosen = tuple(p.strip() for s in sections for p in s.split(",") if p.strip())
-    return SiteCommandOptions(portfolio or Path(), out, date, history, chosen, config_path, trust_config)
+    return SiteCommandOptions(portfolio or Path(), out, as_of, history, sections, config_path, trust_config)
 
 
 def _site_options(opts: SiteCommandOptions) -> SiteOptions:
@@ -100,7 +94,7 @@ def execute_build(opts: SiteCommandOptions) -> int:
     from pmo_lint.errors import UsageError
     from pmo_lint.loader.discover import find_root
     from pmo_lint.site.defaults import default_mkdocs_yml
-    from pmo_lint.site.generator import generate, write_site
+    from pmo_lint.site.generator import generate, release_memory, write_site
 
     if importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("material") is None:
         raise UsageError("site build needs MkDocs and Material for MkDocs: pip install 'pmo-lint[site]'")
@@ -128,6 +122,8 @@ def execute_build(opts: SiteCommandOptions) -> int:
         work = Path(tmp)
         write_site(site, work / "docs")
         title = f"{site.data.get('organization') or 'Portfolio'} portfolio"
+        del site  # on disk now; MkDocs' process needs the memory
+        release_memory()
         (work / "mkdocs.yml").write_text(default_mkdocs_yml(title), encoding="utf-8")
         code = _mkdocs_build(work / "mkdocs.yml", opts.out, {})
     if code == EXIT_OK:
@@ -137,14 +133,13 @@ def execute_build(opts: SiteCommandOptions) -> int:
 
 _portfolio_arg = click.argument("portfolio", required=False, type=click.Path(path_type=Path))
 _out_opt = click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write to.")
-_as_of_opt = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date the site shows (default: today).")
+_as_of_opt = click.option("--as-of", "as_of", type=DATE, help="Date the site shows (default: today).")
 _history_opt = click.option(
     "--history", type=click.Path(path_type=Path), help="JSON of `pmo-lint history --format json`, for the trend."
 )
-_section_opt = click.option(
+_section_opt = comma_list_option(
     "--section",
     "sections",
-    multiple=True,
     help="Only these sections (repeatable or comma-separated): dashboard, projects, strategy, roadmap, risks, "
     "resources, prioritisation, audit, templates, rules. Default: all.",
 )
@@ -189,7 +184,7 @@ def _subcommand(
     def run(
         portfolio: Path | None,
         out: Path,
-        as_of: str | None,
+        as_of: dt.date | None,
         history: Path | None,
         sections: tuple[str, ...],
         config_path: Path | None,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pmo_lint.cli import EXIT_FINDINGS, EXIT_OK, handle_errors, traceback_option
+from pmo_lint.commands.common import EXIT_FINDINGS, EXIT_OK, handle_errors, traceback_option
 from pmo_lint.errors import UsageError
 
 if TYPE_CHECKING:
@@ -154,8 +154,8 @@ def _copy_tree(src: Path, dest: Path) -> None:
 
 
 def run_case(case: Case) -> Outcome:
-    from pmo_lint.engine import run
-    from pmo_lint.options import RunOptions
+    from pmo_lint.options import RunInputs, RunOptions
+    from pmo_lint.run import check
 
     with tempfile.TemporaryDirectory(prefix="pmo-lint-case-") as tmp:
         root = Path(tmp) / "portfolio"
@@ -172,9 +172,8 @@ def run_case(case: Case) -> Outcome:
             select=case.select,
             as_of=case.as_of,
             no_cache=True,
-            extra={"policies": case.policies},
         )
-        result = run(opts)
+        result = check(opts, RunInputs(extra_policies=case.policies)).result
     unmatched = list(result.diagnostics)
     missing: list[Expected] = []
     for exp in case.findings:

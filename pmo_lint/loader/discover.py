@@ -19,6 +19,10 @@ from pmo_lint.loader.yamlio import INVALID_FILE, LIMIT, LoadProblem
 
 ROOT_MARKER = "pmo.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
+# what discovery says of a file it does not read (`history` says the same of a commit's tree: loader/gittree.py)
+BROKEN_LINK = "is a broken or looping symbolic link"
+OUTSIDE_LINK = "is a symbolic link to a file outside the portfolio; it was not read"
+FOLDER_NAMED_YAML = "is a folder, not a YAML file; rename it"
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,7 @@ def discover(root: Path, exclude: tuple[str, ...], *, max_files: int) -> list[So
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if is_yaml:
-                    found.append(
-                        SourceFile(
-                            rel, Path(entry.path), LoadProblem(INVALID_FILE, "is a folder, not a YAML file; rename it")
-                        )
-                    )
+                    found.append(SourceFile(rel, Path(entry.path), LoadProblem(INVALID_FILE, FOLDER_NAMED_YAML)))
                 stack.append(entry.path)
                 continue
             if not is_yaml:
@@ -146,9 +146,9 @@ def _check_symlink(link: Path, root: Path) -> LoadProblem | None:
     try:
         target = link.resolve(strict=True)
     except (OSError, RuntimeError):
-        return LoadProblem(INVALID_FILE, "is a broken or looping symbolic link")
+        return LoadProblem(INVALID_FILE, BROKEN_LINK)
     if not target.is_relative_to(root):
-        return LoadProblem(INVALID_FILE, "is a symbolic link to a file outside the portfolio; it was not read")
+        return LoadProblem(INVALID_FILE, OUTSIDE_LINK)
     if target.exists() and not target.is_file() and not target.is_dir():
         return LoadProblem(INVALID_FILE, "links to something that is not a regular file; it was not read")
     return None

@@ -120,6 +120,12 @@ class TreeEntry:
 
 
 @dataclass(frozen=True)
+class TreeChange:
+    status: str  # A, M, D or T (a type change: a file that became a link); renames are D + A
+    entry: TreeEntry  # the new mode and id (zeros for a deletion)
+
+
+@dataclass(frozen=True)
 class Commit:
     oid: str
     parents: tuple[str, ...]
@@ -278,6 +284,46 @@ class Repository:
             mode, kind, oid = meta.decode().split(" ")
             if kind == "blob":
                 out.append(TreeEntry(mode, oid, path.decode("utf-8", "surrogateescape")))
+        return out
+
+    def tree(self, commit: str) -> dict[str, TreeEntry]:
+        """Every path of ``commit``: files, symbolic links (mode 120000, the blob holds the link's text)
+        and submodules (mode 160000), by path relative to the repository root."""
+        out: dict[str, TreeEntry] = {}
+        for record in self.git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit).split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            mode, _kind, oid = meta.decode().split(" ")
+            name = path.decode("utf-8", "surrogateescape")
+            out[name] = TreeEntry(mode, oid, name)
+        return out
+
+    def diffs(self, pairs: Sequence[tuple[str, str]]) -> list[list[TreeChange]]:
+        """For each (commit, parent), what the commit changed: one `diff-tree --stdin` for all of them.
+
+        ``--always`` makes git print each commit's id even when it changed nothing, which is how the
+        answer is split back into commits (git answers in the order it was asked)."""
+        if not pairs:
+            return []
+        lines = "".join(f"{commit} {parent}\n" for commit, parent in pairs).encode()
+        raw = self.git("diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames", input_bytes=lines)
+        out: list[list[TreeChange]] = []
+        fields = raw.split(b"\0")
+        i = 0
+        while i < len(fields):
+            field = fields[i]
+            if field.startswith(b":"):  # ":<old mode> <new mode> <old id> <new id> <status>", then the path
+                _old_mode, new_mode, _old, new, status = field[1:].decode().split(" ")
+                path = fields[i + 1].decode("utf-8", "surrogateescape")
+                out[-1].append(TreeChange(status[:1], TreeEntry(new_mode, new, path)))
+                i += 2
+                continue
+            if field.strip():
+                out.append([])  # the next commit's id
+            i += 1
+        if len(out) != len(pairs):
+            raise GitError(f"`git diff-tree` answered for {len(out)} commits out of {len(pairs)}")
         return out
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:

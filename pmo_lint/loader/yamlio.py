@@ -12,7 +12,7 @@ one iterative pass (no recursion, so no ``RecursionError`` on deep nesting):
 * alias expansion, depth, item counts and integer sizes bounded (YAML bombs stop at the limit);
 * the line and column of every key and value, keyed by data path.
 
-ruamel.yaml is used only where comments must survive (``fix``), in :mod:`pmo_lint.loader.roundtrip`.
+``fix`` edits files from this same event stream (:mod:`pmo_lint.loader.roundtrip`), so both read a file alike.
 """
 
 from __future__ import annotations

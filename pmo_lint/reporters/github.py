@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` annotation per finding.
 
 GitHub shows at most 10 annotations of each level per step, so only the first 10 of each level are
-annotated; the rest are printed as plain log lines, and the CLI appends the whole report as Markdown
+annotated; the rest are printed as plain log lines, and ``report`` appends the whole report as Markdown
 to ``$GITHUB_STEP_SUMMARY`` when it is set. In PR mode the change's new findings are annotated first,
 each annotation's title says "new" or "existing", and the log ends with the comparison line. Data is
 escaped as the Actions toolkit does (``%``, CR, LF in messages; also ``:`` and ``,`` in properties),
@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Mapping
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
-from pmo_lint.reporters import markdown, text
 from pmo_lint.reporters.common import (
     ci_path,
     clean_controls,
@@ -25,6 +24,9 @@ from pmo_lint.reporters.common import (
     path_prefix,
     plural,
 )
+from pmo_lint.reporters.context import ReportContext
+from pmo_lint.reporters.markdown import render as render_markdown
+from pmo_lint.reporters.text import clean, format_line, summary
 
 PER_LEVEL_LIMIT = 10
 SUMMARY_MAX_BYTES = 900_000  # GitHub refuses a step summary over 1 MiB
@@ -68,10 +70,10 @@ def render(result: Result, *, summary_written: bool = False) -> str:
         else:
             rest.append(d)
     prefix = path_prefix(result)
-    lines += [defuse_command(text.format_line(d, prefix=prefix) + _state(d)) for d in rest]
-    lines.append(defuse_command(text.summary(result)))
+    lines += [defuse_command(format_line(d, prefix=prefix) + _state(d)) for d in rest]
+    lines.append(defuse_command(summary(result)))
     if compared := compared_with_base(result):
-        lines.append(defuse_command(text.clean(compared)))
+        lines.append(defuse_command(clean(compared)))
     if rest:
         also = "; the job summary lists them all" if summary_written else ""
         note = (
@@ -83,7 +85,7 @@ def render(result: Result, *, summary_written: bool = False) -> str:
 
 
 def step_summary(result: Result) -> str:
-    return markdown.render(result, max_bytes=SUMMARY_MAX_BYTES)
+    return render_markdown(result, max_bytes=SUMMARY_MAX_BYTES)
 
 
 def write_step_summary(result: Result, env: Mapping[str, str] | None = None) -> bool:
@@ -94,3 +96,13 @@ def write_step_summary(result: Result, env: Mapping[str, str] | None = None) -> 
     with open(target, "a", encoding="utf-8") as fh:  # noqa: PTH123 - append mode on a path given by the runner
         fh.write(step_summary(result))
     return True
+
+
+def report(result: Result, context: ReportContext) -> str:
+    """The annotations, after appending the Markdown report to the job summary (when the runner names one)."""
+    try:
+        written = write_step_summary(result, context.env)
+    except OSError as exc:
+        context.warn(f"cannot write the job summary: {exc.strerror}")
+        written = False
+    return render(result, summary_written=written)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
 from pmo_lint.reporters.common import ci_path, clean_controls, dumps_json, rule_metas, unique_fingerprints
+from pmo_lint.reporters.context import ReportContext
 
 
 def severity(d: Diagnostic, blocking: set[str]) -> str:
@@ -36,3 +37,8 @@ def render(result: Result) -> str:
     blocking = {m.code for m in rule_metas(result) if not m.can_disable}
     prints = unique_fingerprints(result.diagnostics)
     return dumps_json([issue(result, d, fp, blocking) for d, fp in zip(result.diagnostics, prints, strict=True)])
+
+
+def report(result: Result, context: ReportContext) -> str:
+    """The GitLab Code Quality report; it depends on nothing but the result."""
+    return render(result)

@@ -10,9 +10,9 @@ from collections import Counter
 from typing import Any
 
 from pmo_lint import __version__
-from pmo_lint.diagnostics import Diagnostic, Result
+from pmo_lint.diagnostics import Diagnostic, Result, RuleMeta
 from pmo_lint.reporters.common import TOOL_NAME, dumps_json, held_back, path_prefix, rule_metas, suppressed_counts
-from pmo_lint.rules.base import RuleMeta
+from pmo_lint.reporters.context import ReportContext
 
 FORMAT_VERSION = 2  # 2: paths relative to the Git repository (were relative to the portfolio); portfolioPath
 
@@ -86,3 +86,8 @@ def render(result: Result) -> str:
         doc["base"] = result.base
         doc["head"] = result.head
     return dumps_json(doc)
+
+
+def report(result: Result, context: ReportContext) -> str:
+    """The JSON report; it depends on nothing but the result."""
+    return render(result)

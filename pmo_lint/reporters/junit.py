@@ -14,6 +14,7 @@ from itertools import groupby
 
 from pmo_lint.diagnostics import Diagnostic, Result
 from pmo_lint.reporters.common import TOOL_NAME, ci_path, clean_controls, fail_threshold, path_prefix, plural
+from pmo_lint.reporters.context import ReportContext
 from pmo_lint.reporters.text import format_line
 
 PORTFOLIO = "<portfolio>"
@@ -100,3 +101,8 @@ def render(result: Result) -> str:
     )
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def report(result: Result, context: ReportContext) -> str:
+    """The JUnit XML report; it depends on nothing but the result."""
+    return render(result)

@@ -20,6 +20,7 @@ from pmo_lint.reporters.common import (
     shown_path,
     suppressed_counts,
 )
+from pmo_lint.reporters.context import ReportContext
 
 # ASCII punctuation that means something to CommonMark, GFM (tables, strikethrough, autolinks) or GitHub (maths,
 # mentions); a backslash before any ASCII punctuation is always a literal in CommonMark
@@ -105,3 +106,8 @@ def render(result: Result, *, max_bytes: int | None = None) -> str:
     if total == 0:
         lines += ["", "All checks passed."]
     return "\n".join(lines) + "\n"
+
+
+def report(result: Result, context: ReportContext) -> str:
+    """The Markdown report; it depends on nothing but the result."""
+    return render(result)

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from pmo_lint import __version__
-from pmo_lint.diagnostics import Diagnostic, Result, Severity
+from pmo_lint.diagnostics import Diagnostic, Result, RuleMeta, Severity
 from pmo_lint.reporters.common import (
     INFORMATION_URI,
     TOOL_NAME,
@@ -23,7 +23,7 @@ from pmo_lint.reporters.common import (
     rule_help_uri,
     rule_metas,
 )
-from pmo_lint.rules.base import RuleMeta
+from pmo_lint.reporters.context import ReportContext
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "pmoLint/v1"
@@ -175,3 +175,8 @@ def render(result: Result) -> str:
         ],
     }
     return dumps_json(doc)
+
+
+def report(result: Result, context: ReportContext) -> str:
+    """The SARIF report; it depends on nothing but the result."""
+    return render(result)

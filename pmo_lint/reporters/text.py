@@ -3,14 +3,14 @@
 Paths are relative to the Git repository that holds the portfolio, as in every format, so an editor or a CI
 log opens them as printed. In PR mode a last line says what was compared and how many findings are new.
 
-``render`` is pure. On a terminal the CLI passes ``TextOptions`` with colour and the source lines
-(read by ``read_source_lines``) so each finding shows its line with a caret under the column.
+``render`` is pure. ``report`` (the signature every reporter has) adds, when the report goes to a
+terminal, colour and the source lines (read by ``read_source_lines``) so each finding shows its line with a
+caret under the column.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ from pmo_lint.reporters.common import (
     plural,
     suppressed_counts,
 )
+from pmo_lint.reporters.context import ReportContext
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -165,13 +166,17 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
-def terminal_options(result: Result, *, statistics: bool, to_stdout: bool) -> TextOptions:
-    """Options for the text format as the CLI writes it: decorations only when stdout is a terminal."""
-    if not to_stdout:
-        return TextOptions(statistics=statistics)
-    on_tty = _isatty(sys.stdout)
-    return TextOptions(
-        color=use_color(sys.stdout),
-        statistics=statistics,
-        source_lines=read_source_lines(result) if on_tty and not statistics else {},
+def report(result: Result, context: ReportContext) -> str:
+    """The text report as the CLI writes it: decorations only when it goes to a terminal."""
+    stream = context.stream
+    if stream is None:
+        return render(result, TextOptions(statistics=context.statistics))
+    on_tty = _isatty(stream)
+    return render(
+        result,
+        TextOptions(
+            color=use_color(stream, context.env),
+            statistics=context.statistics,
+            source_lines=read_source_lines(result) if on_tty and not context.statistics else {},
+        ),
     )

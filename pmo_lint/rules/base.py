@@ -3,45 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pmo_lint.diagnostics import DataPath, Severity
+from pmo_lint.diagnostics import RuleDocs as RuleDocs  # re-exported: rules declare their metadata from here
+from pmo_lint.diagnostics import RuleMeta as RuleMeta
 
 if TYPE_CHECKING:  # the catalog pulls in pydantic; rule metadata must not
     from pmo_lint.facts.portfolio import Facts
     from pmo_lint.model.catalog import Catalog, LoadedEntity
-
-
-@dataclass(frozen=True)
-class RuleDocs:
-    """User documentation; ``pmo-lint explain`` and the site are generated from it."""
-
-    what: str
-    why: str
-    example: str  # YAML that makes the rule fire
-    use_instead: str  # YAML that passes
-    options: str = ""
-
-
-@dataclass(frozen=True)
-class RuleMeta:
-    id: str  # kebab-case, e.g. "unknown-reference"
-    code: str  # stable, e.g. "PMO007"
-    title: str
-    severity: Severity
-    pack: str  # "core" or one of the five PMO types, or a custom pack name
-    docs: RuleDocs
-    kinds: tuple[str, ...] = ()  # kinds it looks at; () = the whole portfolio
-    fixable: bool = False
-    standard: str = ""  # the standard or PMO responsibility it enforces
-    source: str = ""  # where it is defined (a policy file and line), for messages
-    can_disable: bool = True  # load problems cannot be turned off: a file not understood never passes
-    # fields it reads, for the data-model reference: "Kind:spec.path" or, for a rule of one kind, "spec.path"
-    # ("[]" for list items); declarative rules leave it empty, their expressions say it
-    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,12 +31,32 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class FileVersion:
+    """One committed state of a file inside a change: who committed it and what it held."""
+
+    commit: str
+    email: str
+    data: Mapping[str, Any] | None  # None when the file did not parse at that commit
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What changed between a base and a head (PR mode, or a commit and its parent in ``history``)."""
+
+    base: Catalog
+    changed: frozenset[str]  # portfolio files (relative to the root) added, modified or deleted
+    require_approver_commits: bool = False
+    versions: Mapping[str, Sequence[FileVersion]] = field(default_factory=dict)  # path -> oldest first
+
+
+@dataclass(frozen=True)
 class RuleContext:
     catalog: Catalog
     as_of: dt.date
     files: frozenset[str] = frozenset()  # every file in the portfolio (posix, relative)
     facts: object | None = None  # pmo_lint.facts.Facts once computed
-    extra: dict[str, object] = field(default_factory=dict)
+    changes: ChangeSet | None = None  # the change under review: change-control rules report only with one
+    root: str = ""  # the portfolio's folder, for the rule that reads the repository's site configuration
 
     def all_facts(self) -> Facts:
         """The run's facts; computed here only when a rule runs on its own (tests, one rule's check)."""

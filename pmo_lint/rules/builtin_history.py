@@ -2,51 +2,30 @@
 
 They compare the portfolio at the base of a change (a pull request, or a commit's parent in
 ``pmo-lint history``) with the portfolio at its head. The engine hands them a :class:`ChangeSet` in
-``RuleContext.extra["history"]``; without one (a plain ``pmo-lint check``) they report nothing.
+``RuleContext.changes``; without one (a plain ``pmo-lint check``) they report nothing.
 All I/O happened before: these functions only compare two catalogs and a few commit records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pmo_lint.diagnostics import DataPath, Severity
-from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
+from pmo_lint.rules.base import ChangeSet, Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
     from pmo_lint.facts.approval import Related, Row
-    from pmo_lint.model.catalog import Catalog, LoadedEntity
+    from pmo_lint.model.catalog import LoadedEntity
     from pmo_lint.model.kinds import Baseline, ChangeRequest, Person, PMOConfig, Project
 
-HISTORY_KEY = "history"
 PACK = "governance"
 
 
-@dataclass(frozen=True)
-class FileVersion:
-    """One committed state of a file inside the change: who committed it and what it held."""
-
-    commit: str
-    email: str
-    data: Mapping[str, Any] | None  # None when the file did not parse at that commit
-
-
-@dataclass(frozen=True)
-class ChangeSet:
-    """What changed between base and head, for the rules of this module."""
-
-    base: Catalog
-    changed: frozenset[str]  # portfolio files (relative to the root) added, modified or deleted
-    require_approver_commits: bool = False
-    versions: Mapping[str, Sequence[FileVersion]] = field(default_factory=dict)  # path -> oldest first
-
-
 def _changes(ctx: RuleContext) -> ChangeSet | None:
-    cs = ctx.extra.get(HISTORY_KEY)
-    return cs if isinstance(cs, ChangeSet) else None
+    return ctx.changes
 
 
 def _base_item(cs: ChangeSet, item: LoadedEntity) -> LoadedEntity | None:
@@ -298,7 +277,8 @@ def _status_rewrite(ctx: RuleContext) -> Iterator[Finding]:
                 col=1,
             )
             continue
-        where = first_difference(old.data, new.data)
+        # a file whose blob did not change is the same parsed object at base and head: nothing to compare
+        where = None if new.data is old.data else first_difference(old.data, new.data)
         if where is not None:
             yield Finding(
                 f"{label} was rewritten after it was committed; status reports are append-only: revert the edit and "

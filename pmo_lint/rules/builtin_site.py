@@ -256,8 +256,8 @@ def read_site_config(path: Path) -> str | Unsafe:
 
 
 def _site_config(ctx: RuleContext) -> Iterator[Finding]:
-    root = ctx.extra.get("root")
-    if not isinstance(root, str):
+    root = ctx.root
+    if not root:
         return
     base = Path(root)
     for name in SITE_CONFIG_NAMES:

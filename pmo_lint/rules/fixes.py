@@ -143,13 +143,17 @@ def fix_yaml11_ambiguity(doc: RoundTripDocument, finding: Diagnostic) -> str | N
     """Quote ``yes``/``no``/``on``/``off``: the string pmo-lint reads, now also for YAML 1.1 tools.
 
     Numbers such as ``012`` or ``1.10`` are left alone: quoting them would change what the value is.
+    A finding on a name (``on:``) is where the name is written, and the name is quoted.
     """
-    node = doc.scalar(finding.data_path)
+    path = finding.data_path
+    name = doc.key(path)
+    at_name = name is not None and (name.line, name.col) == (finding.line, finding.col)
+    node = name if at_name else doc.scalar(path)
     if node is None or node.style is not None or not _YAML11_WORDS.match(node.value):
         return None
-    if not doc.set_scalar(finding.data_path, node.value, quote='"'):
+    if not doc.set_scalar(path, node.value, quote='"', key=at_name):
         return None
-    return f"{_where(finding.data_path)}: quoted {node.value!r}"
+    return f"{_where(path)}: quoted {'the name ' if at_name else ''}{node.value!r}"
 
 
 FIXES: dict[str, Fix] = {

@@ -7,7 +7,6 @@ given portfolio, as-of date and history: everything is sorted and nothing reads 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -23,8 +22,10 @@ from pmo_lint.site.page.common import PAGE_OF_SECTION, SECTIONS, Ctx
 from pmo_lint.site.view import INDICATOR_TEXT, PortfolioView, build_view, severity_counts
 
 if TYPE_CHECKING:
+    from pmo_lint.diagnostics import RuleMeta
+    from pmo_lint.facts import Facts
     from pmo_lint.model.catalog import Catalog
-    from pmo_lint.rules.base import RuleMeta
+    from pmo_lint.options import Run
 
 DATA_FILE = "data.json"
 MANIFEST = ".pmo-lint-generated"
@@ -108,10 +109,12 @@ def build_site(
     history: History | None = None,
     templates: Sequence[tuple[str, str, str]] = (),
     rules: Sequence[RuleMeta] = (),
+    facts: Facts | None = None,
 ) -> Site:
-    """The pure core: every page of the chosen sections from a catalog and its lint result."""
+    """The pure core: every page of the chosen sections from a catalog and its lint result (and the
+    run's facts, so the pages show what the check judged)."""
     chosen = check_sections(sections)
-    view = build_view(catalog, result)
+    view = build_view(catalog, result, facts)
     ctx = Ctx(view, frozenset(chosen), history, tuple(templates), tuple(rules))
     renderers = _renderers()
     pages: dict[str, str] = {}
@@ -234,27 +237,17 @@ def _template_title(text: str, fallback: str) -> str:
     return fallback
 
 
-def load_inputs(portfolio: Path, options: SiteOptions) -> tuple[Catalog, Result, Path]:
-    """Run the checks on the portfolio; return its catalog, the result and the portfolio root.
+def load_inputs(portfolio: Path, options: SiteOptions) -> Run:
+    """Run the checks on the portfolio, keeping the catalog and facts behind the result."""
+    from pmo_lint.options import RunInputs, RunOptions
+    from pmo_lint.run import check
 
-    The engine's ``load`` hook hands it the files this function loaded, so each file is parsed once.
-    """
-    from pmo_lint.config import Config
-    from pmo_lint.engine import FileOutcome, RunOptions, load_portfolio, run
-    from pmo_lint.loader.discover import SourceFile
-    from pmo_lint.model.catalog import Catalog
-
-    loaded: list[FileOutcome] = []
-    plain = RunOptions(paths=(portfolio,), config_path=options.config_path, as_of=options.as_of)
-
-    def load(root: Path, config: Config) -> tuple[list[FileOutcome], list[SourceFile]]:
-        outcomes, sources = load_portfolio(root, config, plain)  # the per-file cache works as for `check`
-        loaded.extend(outcomes)
-        return outcomes, sources
-
-    result = run(dataclasses.replace(plain, extra={"load": load}))
-    catalog = Catalog.build(o.loaded for o in loaded if o.loaded is not None)
-    return catalog, result, Path(result.root)
+    done = check(
+        RunOptions(paths=(portfolio,), config_path=options.config_path, as_of=options.as_of),
+        RunInputs(keep_model=True),  # the pages need the catalog behind the findings
+    )
+    assert done.catalog is not None, "a run with keep_model has its catalog"
+    return done
 
 
 def generate(portfolio: Path, options: SiteOptions | None = None) -> Site:
@@ -262,14 +255,35 @@ def generate(portfolio: Path, options: SiteOptions | None = None) -> Site:
     opts = options or SiteOptions()
     sections = check_sections(opts.sections)
     history = load_history(opts.history) if opts.history else None
-    catalog, result, root = load_inputs(portfolio, opts)
-    rules = result.extra.get("rules")
-    if not isinstance(rules, list):
-        from pmo_lint.rules.registry import all_metas
-
-        rules = all_metas()
+    done = load_inputs(portfolio, opts)
+    catalog, result, root = done.catalog, done.result, Path(done.result.root)
+    assert catalog is not None
+    rules = list(result.rules or ())
     templates = read_templates(root) if "templates" in sections else []
-    return build_site(catalog, result, sections=sections, history=history, templates=templates, rules=rules)
+    return build_site(
+        catalog, result, sections=sections, history=history, templates=templates, rules=rules, facts=done.facts
+    )
+
+
+def release_memory() -> None:
+    """Hand the memory of freed objects back to the system (``site build`` before MkDocs starts).
+
+    The checks and the pages of a large portfolio take gigabytes; once the pages are written, MkDocs'
+    process needs that memory, and a freed Python heap is not returned on its own.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 def write_site(site: Site, out: Path) -> list[Path]:
@@ -310,5 +324,6 @@ __all__ = [
     "build_site",
     "generate",
     "in_navigation",
+    "release_memory",
     "write_site",
 ]

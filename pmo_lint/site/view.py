@@ -225,13 +225,16 @@ def _loads(catalog: Catalog, facts: Facts) -> list[PersonLoad]:
     return out
 
 
-def portfolio_facts(catalog: Catalog, result: Result) -> Facts:
-    """The facts of the run: computed as the engine does, maturity from the run's findings."""
+def portfolio_facts(catalog: Catalog, result: Result, facts: Facts | None = None) -> Facts:
+    """The facts of the run (``facts``: the engine's own, when the caller has the run); the maturity
+    level from the run's findings where the run's rules did not need it."""
     from pmo_lint.facts import compute_facts
     from pmo_lint.facts.portfolio import fill_maturity
 
-    facts = compute_facts(catalog, result.as_of)
-    fill_maturity(facts, catalog, ((d.path, d.code, d.rule) for d in result.diagnostics))
+    if facts is None:
+        facts = compute_facts(catalog, result.as_of)
+    if not any("maturityLevel" in values for values in facts.by_path.values()):
+        fill_maturity(facts, catalog, ((d.path, d.code, d.rule) for d in result.diagnostics))
     return facts
 
 
@@ -249,7 +252,7 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
     """Compute every view the pages need, once, from the catalog, the lint result and the facts."""
     from pmo_lint.model.kinds import Project, Risk, StatusReport, Waiver
 
-    facts = facts or portfolio_facts(catalog, result)
+    facts = portfolio_facts(catalog, result, facts)
     as_of = result.as_of
     config = catalog.config
     spec = config.spec if config else None

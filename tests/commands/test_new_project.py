@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import pmo_lint.cli  # noqa: F401  # registers the commands first (new.py imports cli)
 from pmo_lint.commands.new import title_of
 from tests.conftest import git, run_cli
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pmo_lint.engine import RunOptions, run
+from pmo_lint.options import RunOptions
 from pmo_lint.reporters import json_report, text
+from pmo_lint.run import check
 from tests.policies.conftest import AS_OF, BASE, portfolio
 
 CRM = "projects/crm-migration"
@@ -32,7 +33,7 @@ spec:
 
 
 def _run(root: Path) -> tuple[list[tuple[str, str]], object]:
-    result = run(RunOptions(paths=(root,), as_of=AS_OF, no_cache=True, select=("ALL",)))
+    result = check(RunOptions(paths=(root,), as_of=AS_OF, no_cache=True, select=("ALL",))).result
     return [(d.path, d.code) for d in result.diagnostics], result
 
 
@@ -57,10 +58,10 @@ def test_invalid_project_keeps_the_independent_findings_on_its_records(tmp_path:
     # whether cr-001 names a baseline of the project cannot be judged without the project: held back,
     # not reported as a false "no such baseline"
     assert (f"{CRM}/changes/cr-001.yaml", "OPS009") not in found
-    held = result.extra["held_back"]  # type: ignore[attr-defined]
-    assert held["count"] >= 1 and held["projects"] == ["crm-migration"]
+    held = result.held_back
+    assert held is not None and held.count >= 1 and held.projects == ("crm-migration",)
     summary = text.summary(result)  # type: ignore[arg-type]
-    assert f"{held['count']} finding" in summary and "crm-migration" in summary and "held back" in summary
+    assert f"{held.count} finding" in summary and "crm-migration" in summary and "held back" in summary
     doc = json.loads(json_report.render(result))  # type: ignore[arg-type]
-    assert doc["summary"]["heldBack"] == held["count"]
+    assert doc["summary"]["heldBack"] == held.count
     assert doc["heldBack"]["projects"] == ["crm-migration"] and doc["heldBack"]["reason"]

@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_lint.engine import process_bytes
 from pmo_lint.loader.yamlio import DEFAULT_LIMITS, SYNTAX, LoadedDocument, LoadProblem, parse_text
 from pmo_lint.model.kinds import KIND_BY_NAME
 from pmo_lint.model.reference import example_yaml
+from pmo_lint.outcome import process_bytes
 from tests.conftest import ROOT, SAMPLE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -50,3 +51,19 @@ def test_the_guard_can_fail() -> None:
     # `check` needs pydantic: the same parsing must see it, or the test above proves nothing
     _code, names = imported_modules("check", str(ROOT / "tests" / "portfolios" / "clean"), "--no-cache")
     assert "pydantic" in names
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"), [(["--version"], []), (["check", "--help"], ["check"]), (["rules", "--help"], ["rules"])]
+)
+def test_version_builds_no_command(args: list[str], expected: list[str]) -> None:
+    # the group imports a command's module only when the command is named (or listed by --help); read from
+    # sys.modules because -X importtime does not report modules loaded by importlib.import_module
+    code = (
+        "import json, sys\nfrom pmo_lint.cli import main\n"
+        f"rc = main({args!r})\n"
+        "print(json.dumps(sorted(m.rpartition('.')[2] for m in sys.modules if m.startswith('pmo_lint.commands.'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert sorted(set(loaded) - {"common", "params"}) == expected

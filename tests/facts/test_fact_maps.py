@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from pmo_lint.cache.files import load_portfolio
 from pmo_lint.config import Config
-from pmo_lint.engine import load_portfolio
 from pmo_lint.facts import Facts, compute_facts
 from pmo_lint.model.catalog import Catalog
 from tests.policy_kit import PROJECT, write_portfolio
@@ -83,7 +83,7 @@ spec:
 
 
 def facts_of(root: Path, as_of: str = "2025-06-30") -> tuple[Facts, Catalog]:
-    outcomes, _ = load_portfolio(root, Config())
+    outcomes, _ = load_portfolio(root, Config(), None)
     problems = [d for o in outcomes for d in o.diagnostics]
     assert not problems, problems
     catalog = Catalog.build(o.loaded for o in outcomes if o.loaded is not None)

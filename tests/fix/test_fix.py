@@ -188,8 +188,8 @@ def test_fixable_flag_matches_the_fix_registry() -> None:
 
 
 def test_a_file_changed_during_the_fix_is_not_overwritten(portfolio: Path) -> None:
-    from pmo_lint.engine import RunOptions
     from pmo_lint.fixer import plan, write
+    from pmo_lint.options import RunOptions
 
     target = portfolio / STATUS
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_lint.engine import process_bytes
 from pmo_lint.fixer import fix_bytes
 from pmo_lint.loader.yamlio import Limits
+from pmo_lint.outcome import process_bytes
 
 LIMITS = Limits()
 API = "apiVersion: pmo-lint/v1"

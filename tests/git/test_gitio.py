@@ -75,7 +75,7 @@ def test_refs_are_never_options(odd_repo: Repo) -> None:
 
 def test_docs_workflows_use_real_options() -> None:
     """The ready-to-copy CI jobs parse as YAML, fetch full history and call options that exist."""
-    from pmo_lint.cli import check
+    from pmo_lint.commands.check import command as check
 
     text = (ROOT / "docs" / "pr-mode.md").read_text("utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)

@@ -119,7 +119,7 @@ def test_only_files_that_differ_are_validated_again(
 ) -> None:
     """Identical blobs reuse the head's outcome: the base costs one parse per changed file."""
     import pmo_lint.gitmode as gitmode
-    from pmo_lint.engine import RunOptions
+    from pmo_lint.options import RunOptions
 
     repo = make_repo({"pmo.yaml": PMO, **_people(10)})
     repo.write({"people/p03.yaml": PERSON.format(name="p03", team="ghost-changed")}).commit("one file")

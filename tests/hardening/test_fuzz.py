@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_lint.engine import FileOutcome, process_bytes
 from pmo_lint.loader.yamlio import DEFAULT_LIMITS, LoadedDocument, parse_bytes
+from pmo_lint.outcome import FileOutcome, process_bytes
 
 FUZZ = settings(
     max_examples=2500,

@@ -364,7 +364,7 @@ def test_terminal_never_receives_escape_sequences_from_data(tmp_path: Path) -> N
 
 
 def test_interrupted_output_leaves_no_partial_file(tmp_path: Path) -> None:
-    from pmo_lint.cli import write_output
+    from pmo_lint.output import write_output
 
     target = tmp_path / "out" / "report.json"
     write_output('{"a": 1}\n', target)

@@ -78,14 +78,15 @@ def test_content_change_that_keeps_size_and_mtime_is_seen(
 ) -> None:
     """The stat map trusts (size, mtime, ctime, inode); rewriting a file and restoring its mtime
     still changes its ctime, so the new content is read."""
-    from pmo_lint import incremental
-    from pmo_lint.engine import RunOptions, run
+    from pmo_lint.cache import scan as scanning
+    from pmo_lint.options import RunOptions
+    from pmo_lint.run import check as run_check
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("PMO_LINT_JOBS", "1")
-    monkeypatch.setattr(incremental, "_RACY_NS", 0)  # trust signatures at once (no waiting in tests)
+    monkeypatch.setattr(scanning, "_RACY_NS", 0)  # trust signatures at once (no waiting in tests)
     opts = RunOptions(paths=(portfolio,), as_of=dt.date(2025, 6, 30))
-    before = run(opts)
+    before = run_check(opts).result
     target = portfolio / "people" / "pat-director.yaml"
     st = target.stat()
     text = target.read_text()
@@ -93,8 +94,8 @@ def test_content_change_that_keeps_size_and_mtime_is_seen(
     assert len(changed) == len(text) and changed != text
     target.write_text(changed)
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-    after = run(opts)
-    fresh = run(RunOptions(paths=(portfolio,), as_of=dt.date(2025, 6, 30), no_cache=True))
+    after = run_check(opts).result
+    fresh = run_check(RunOptions(paths=(portfolio,), as_of=dt.date(2025, 6, 30), no_cache=True)).result
     assert after.diagnostics == fresh.diagnostics != before.diagnostics
 
 
@@ -116,11 +117,14 @@ def test_entries_signed_by_another_secret_are_ignored(
     portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cache committed to the repository (signed with someone else's secret) cannot inject results."""
-    from pmo_lint.cache import Cache
+    from pmo_lint.cache.files import _file_key, encode
+    from pmo_lint.cache.fingerprint import content_hash
+    from pmo_lint.cache.store import Cache
     from pmo_lint.config import load_config
-    from pmo_lint.engine import RunOptions, process_bytes, run
-    from pmo_lint.incremental import _file_key, content_hash, encode
     from pmo_lint.loader.yamlio import DEFAULT_LIMITS
+    from pmo_lint.options import RunInputs, RunOptions
+    from pmo_lint.outcome import process_bytes
+    from pmo_lint.run import check as run_check
 
     monkeypatch.setenv("PMO_LINT_JOBS", "1")
     limits = load_config(portfolio).limits  # the generated portfolio raises max-files
@@ -140,15 +144,18 @@ def test_entries_signed_by_another_secret_are_ignored(
         cache.put_many({_file_key(content_hash(broken.read_bytes()), limits): forged})
         cache.close()
 
-    opts = RunOptions(paths=(portfolio,), as_of=dt.date(2025, 6, 30), extra={"context": {}})  # per-file cache only
+    opts = RunOptions(paths=(portfolio,), as_of=dt.date(2025, 6, 30))
+    per_file_only = RunInputs(keep_model=True)  # inputs handed in: no whole-run answer, the per-file cache only
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker"))
     forge()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "victim"))
-    assert any(d.code == "PMO007" and "nobody-at-all" in d.message for d in run(opts).diagnostics)
+    assert any(
+        d.code == "PMO007" and "nobody-at-all" in d.message for d in run_check(opts, per_file_only).result.diagnostics
+    )
     # the same forgery signed with the victim's own secret would be believed: the test can fail
     shutil.rmtree(portfolio / ".pmo-lint-cache")
     forge()
-    assert not any("nobody-at-all" in d.message for d in run(opts).diagnostics)
+    assert not any("nobody-at-all" in d.message for d in run_check(opts, per_file_only).result.diagnostics)
 
 
 def test_concurrent_runs_sharing_a_cache_agree(portfolio: Path, env: dict[str, str]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pmo_lint.engine import process_bytes
-from pmo_lint.incremental import decode, encode
+from pmo_lint.cache.files import decode, encode
 from pmo_lint.loader.yamlio import DEFAULT_LIMITS
+from pmo_lint.outcome import process_bytes
 
 CASES = {
     "valid": b"apiVersion: pmo-lint/v1\nkind: Person\nmetadata:\n  name: jdoe\nspec:\n"

@@ -1,4 +1,4 @@
-"""The per-entity memo of policy results (rules/policy_memo.py) skips CEL for entities whose inputs did
+"""The per-entity memo of policy results (cache/policy_memo.py) skips CEL for entities whose inputs did
 not change, and never changes what a run reports: edits of data, of files that `exists()` looked
 at, and of the configuration are all seen."""
 
@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from pmo_lint import incremental
+from pmo_lint.cache import scan as scanning
 from pmo_lint.diagnostics import Result
-from pmo_lint.engine import RunOptions, run
-from pmo_lint.rules import policy
+from pmo_lint.options import RunOptions
+from pmo_lint.rules.policy import evaluator
+from pmo_lint.run import check as run_check
 from tests.conftest import ROOT
 
 AS_OF = dt.date(2025, 6, 30)
@@ -38,7 +39,7 @@ def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("PMO_LINT_JOBS", "1")
     monkeypatch.delenv("PMO_LINT_NO_CACHE", raising=False)
-    monkeypatch.setattr(incremental, "_RACY_NS", 0)  # trust file signatures at once (no waiting in tests)
+    monkeypatch.setattr(scanning, "_RACY_NS", 0)  # trust file signatures at once (no waiting in tests)
     return root
 
 
@@ -46,18 +47,18 @@ def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def evaluated(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Paths of the entities CEL evaluated, one entry per rule run."""
     seen: list[str] = []
-    real = policy._run_rule
+    real = evaluator._run_rule
 
     def spy(rule: Any, context: Any, scope: Any, item: Any, style: Any = None) -> Any:
         seen.append(item.path)
         return real(rule, context, scope, item, style)
 
-    monkeypatch.setattr(policy, "_run_rule", spy)
+    monkeypatch.setattr(evaluator, "_run_rule", spy)
     yield seen
 
 
 def check(root: Path, *, no_cache: bool = False) -> Result:
-    return run(RunOptions(paths=(root,), as_of=AS_OF, no_cache=no_cache))
+    return run_check(RunOptions(paths=(root,), as_of=AS_OF, no_cache=no_cache)).result
 
 
 def codes_on(result: Result, path: str) -> set[str]:

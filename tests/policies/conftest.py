@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from pmo_lint.diagnostics import Diagnostic
-from pmo_lint.engine import RunOptions, run
+from pmo_lint.options import RunOptions
+from pmo_lint.run import check as run_check
 
 HERE = Path(__file__).resolve().parent
 BASE = HERE / "base"
@@ -60,5 +61,5 @@ def portfolio(tmp: Path, overlay: Mapping[str, str], delete: Iterable[str] = ())
 
 
 def check(root: Path, select: Iterable[str]) -> list[Diagnostic]:
-    result = run(RunOptions(paths=(root,), select=tuple(select), as_of=AS_OF, no_cache=True))
+    result = run_check(RunOptions(paths=(root,), select=tuple(select), as_of=AS_OF, no_cache=True)).result
     return list(result.diagnostics)

@@ -28,6 +28,7 @@ METAS = [
         title="File is well-formed YAML 1.2",
         severity=Severity.ERROR,
         pack="core",
+        documented=True,  # a built-in rule: it has a page in the rule reference
         can_disable=False,
         standard="GOV-01",
         docs=RuleDocs(
@@ -43,6 +44,7 @@ METAS = [
         title="References point at existing entities",
         severity=Severity.ERROR,
         pack="core",
+        documented=True,
         docs=RuleDocs(
             what="Every reference such as `owner: person:jdoe` names an entity that exists.",
             why="A dangling reference hides who is accountable.",
@@ -57,6 +59,7 @@ METAS = [
         title="Status reports are current",
         severity=Severity.WARNING,
         pack="tactical",
+        documented=True,
         fixable=True,
         source="<pmo-lint>/policies/tactical.yaml:40",  # a shipped pack's rule: documented on the site
         docs=RuleDocs(what="", why="", example="", use_instead=""),
@@ -70,7 +73,7 @@ def _d(
     return Diagnostic(rule, code, severity, message, path, line, col, **kw)  # type: ignore[arg-type]
 
 
-def _awkward_result(**extra: object) -> Result:
+def _awkward_result(**fields: object) -> Result:
     diagnostics = [
         _d(
             "PMO007",
@@ -151,7 +154,9 @@ def _awkward_result(**extra: object) -> Result:
         files_checked=7,
         diagnostics=tuple(sort_diagnostics(diagnostics)),
         suppressed=tuple(sort_diagnostics(suppressed)),
-        extra={"rules": METAS, "fail_on": Severity.ERROR, **extra},
+        rules=tuple(METAS),
+        fail_on=Severity.ERROR,
+        **fields,  # type: ignore[arg-type]
     )
 
 
@@ -162,7 +167,7 @@ def awkward() -> Result:
 
 @pytest.fixture
 def make_result() -> Callable[..., Result]:
-    """The awkward Result with extra entries (e.g. ``path_prefix``)."""
+    """The awkward Result with other fields (e.g. ``path_prefix``)."""
     return _awkward_result
 
 

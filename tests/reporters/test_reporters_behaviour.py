@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
+from pmo_lint.paths import repo_prefix
 from pmo_lint.reporters import github, gitlab, json_report, junit, markdown, sarif, text
-from pmo_lint.reporters.common import INFORMATION_URI, repo_prefix, rule_help_uri, unique_fingerprints
+from pmo_lint.reporters.common import INFORMATION_URI, rule_help_uri, unique_fingerprints
 
 
 def _many(n_errors: int, n_warnings: int, padding: str = "") -> Result:
@@ -25,7 +26,7 @@ def _many(n_errors: int, n_warnings: int, padding: str = "") -> Result:
     diags += [
         Diagnostic("w", "TAC004", Severity.WARNING, f"warn {i}", f"w{i:02}.yaml", 2, 1) for i in range(n_warnings)
     ]
-    return Result("/p", dt.date(2026, 1, 1), len(diags), tuple(sort_diagnostics(diags)), extra={"rules": []})
+    return Result("/p", dt.date(2026, 1, 1), len(diags), tuple(sort_diagnostics(diags)), rules=())
 
 
 # --- SARIF ---------------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def test_sarif_rules_link_their_page_on_the_documentation_site(tmp_path: Path) -
     assert [m.code for m in custom.metas()] == ["HSE001"], custom.problems
     assert rule_help_uri(custom.metas()[0]) == ""
     stub = RuleMeta("x", "ZZZ999", "x", Severity.ERROR, "", RuleDocs("x", "", "", ""))
-    rules = _sarif(Result("/p", dt.date(2026, 1, 1), 0, (), extra={"rules": [*metas[:2], stub]}))["runs"][0]["tool"]
+    rules = _sarif(Result("/p", dt.date(2026, 1, 1), 0, (), rules=(*metas[:2], stub)))["runs"][0]["tool"]
     assert [("helpUri" in r) for r in rules["driver"]["rules"]] == [True, True, False]
 
 
@@ -166,7 +167,7 @@ def test_github_caps_ten_per_level() -> None:
 
 def test_github_log_lines_that_look_like_commands_are_defused() -> None:
     diags = [Diagnostic("r", "PMO007", Severity.ERROR, f"m{i}", f"::warning::x{i:02}.yaml", 1, 1) for i in range(11)]
-    result = Result("/p", dt.date(2026, 1, 1), 11, tuple(diags), extra={"rules": []})
+    result = Result("/p", dt.date(2026, 1, 1), 11, tuple(diags), rules=())
     lines = github.render(result).splitlines()
     assert "./::warning::x10.yaml:1:1: PMO007 [error] m10" in lines  # the same file, and no command
     assert sum(1 for line in lines if line.startswith("::")) == 11  # 10 annotations + the notice
@@ -222,7 +223,7 @@ def test_junit_maps_threshold_and_suppressions(awkward: Result) -> None:
     assert out.count("<failure ") == 3  # the three errors
     assert out.count("<skipped ") == 2
     assert '<testcase name="PMO007 unknown-reference at 3:5 #2"' in out
-    lenient = junit.render(dataclasses.replace(awkward, extra={**awkward.extra, "fail_on": Severity.INFO}))
+    lenient = junit.render(dataclasses.replace(awkward, fail_on=Severity.INFO))
     assert lenient.count("<failure ") == 6
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_lint.diagnostics import Diagnostic, Result, Severity, Suppression, sort_diagnostics
+from pmo_lint.diagnostics import Diagnostic, PrSummary, Result, Severity, Suppression, sort_diagnostics
 from pmo_lint.reporters import REPORTERS, get_renderer, github, junit, markdown, text
 
 # pieces that make a command, a line break (for any reader of lines) or whitespace a runner may trim
@@ -46,13 +46,13 @@ def results(draw: st.DrawFn) -> Result:
     found = draw(st.lists(diagnostics(), max_size=6))
     active = [d for d in found if d.suppression is None]
     hidden = [d for d in found if d.suppression is not None]
-    extra: dict[str, object] = {"rules": [], "path_prefix": draw(st.sampled_from(["", "governance/pmo/"]) | data)}
+    prefix = draw(st.sampled_from(["", "governance/pmo/"]) | data)
     base = head = ""
+    pr = None
     if draw(st.booleans()):  # PR mode, with a branch name from the environment
         base, head = "a" * 40, "b" * 40
         new = sum(1 for d in active if d.baseline_state == "new")
-        pr = {"baseRef": draw(data), "branch": draw(data), "new": new, "existing": len(active) - new}
-        extra["pr"] = {**pr, "newOnly": draw(st.booleans())}
+        pr = PrSummary(draw(data), draw(data), new, len(active) - new, draw(st.booleans()))
     return Result(
         "/p",
         dt.date(2026, 1, 1),
@@ -61,7 +61,9 @@ def results(draw: st.DrawFn) -> Result:
         tuple(sort_diagnostics(hidden)),
         base=base,
         head=head,
-        extra=extra,
+        rules=(),
+        path_prefix=prefix,
+        pr=pr,
     )
 
 
@@ -102,7 +104,7 @@ def test_no_format_lets_data_start_a_command(result: Result) -> None:
 def test_junit_body_escapes_a_data_path_that_holds_a_command() -> None:
     # the case: a key named "a\n::error::x" printed a live command when the report was shown in a log
     d = Diagnostic("r", "PMO004", Severity.ERROR, "bad", "people/x.yaml", 3, 1, data_path=("spec", "a\n::error::x"))
-    r = Result("/p", dt.date(2026, 1, 1), 1, (d,), extra={"rules": []})
+    r = Result("/p", dt.date(2026, 1, 1), 1, (d,), rules=())
     out = junit.render(r)
     assert _command_lines(out) == []
     assert "field: spec.a\\n::error::x\n" in out  # shown escaped, on its labelled line

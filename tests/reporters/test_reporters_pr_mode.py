@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from pmo_lint.diagnostics import Diagnostic, Result, Severity, sort_diagnostics
+from pmo_lint.diagnostics import Diagnostic, PrSummary, Result, Severity, sort_diagnostics
 from pmo_lint.reporters import github, markdown, text
 from tests.conftest import run_cli
 from tests.git.conftest import PMO, Repo
@@ -25,7 +25,7 @@ def _pr_result(n_existing: int, n_new: int, *, new_only: bool = False, branch: s
         Diagnostic("r", "PMO007", Severity.ERROR, f"fresh {i}", f"z{i:02}.yaml", 2, 1, baseline_state="new")
         for i in range(n_new)
     ]
-    pr = {"baseRef": "origin/main", "branch": branch, "new": n_new, "existing": n_existing, "newOnly": new_only}
+    pr = PrSummary("origin/main", branch, n_new, n_existing, new_only)
     return Result(
         "/p",
         dt.date(2026, 1, 1),
@@ -33,7 +33,9 @@ def _pr_result(n_existing: int, n_new: int, *, new_only: bool = False, branch: s
         tuple(sort_diagnostics(diags)),
         base=BASE,
         head=HEAD,
-        extra={"rules": [], "pr": pr, "path_prefix": "governance/pmo/"},
+        rules=(),
+        pr=pr,
+        path_prefix="governance/pmo/",
     )
 
 
@@ -61,7 +63,7 @@ def test_github_without_pr_mode_has_no_marks_or_comparison() -> None:
         diagnostics=tuple(d.replace(baseline_state="") for d in _pr_result(1, 1).diagnostics),
         base="",
         head="",
-        extra={"rules": []},
+        pr=None,
     )
     out = github.render(plain)
     assert "(new)" not in out and "(existing)" not in out and "Compared with base" not in out

@@ -84,7 +84,8 @@ def results(draw: st.DrawFn) -> Result:
         len(diags),
         tuple(sort_diagnostics(active)),
         tuple(sort_diagnostics(hidden)),
-        extra={"rules": [], "path_prefix": draw(st.sampled_from(["", "sub dir/"]))},
+        rules=(),
+        path_prefix=draw(st.sampled_from(["", "sub dir/"])),
     )
 
 

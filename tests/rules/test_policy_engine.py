@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 
 from pmo_lint.diagnostics import Diagnostic, Result, Severity
-from pmo_lint.engine import RunOptions, run
+from pmo_lint.options import RunOptions
 from pmo_lint.rules.policy import (
     comprehension_depth,
-    format_value,
     load_policies,
     normalise,
     parse_data_path,
     read_pack,
     render_message,
 )
+from pmo_lint.rules.wording import format_value
+from pmo_lint.run import check
 from tests.policy_kit import write_portfolio
 
 GOOD = """\
@@ -62,7 +63,7 @@ def lint(root: Path, packs: dict[str, str], *, select: tuple[str, ...] = ("ACM",
         (root / "policies" / name).write_text(text, encoding="utf-8")
     listed = ", ".join(f"policies/{n}" for n in packs)
     (root / ".pmo-lint.yaml").write_text(f"policies: [{listed}]\n", encoding="utf-8")
-    return run(RunOptions(paths=(root,), select=select, as_of=dt.date.fromisoformat(as_of)))
+    return check(RunOptions(paths=(root,), select=select, as_of=dt.date.fromisoformat(as_of))).result
 
 
 def codes(result: Result) -> list[tuple[str, str, int]]:
@@ -265,10 +266,10 @@ def test_severity_by_prefix_and_pack(root: Path) -> None:
     (root / "policies").mkdir()
     (root / "policies/acme.yaml").write_text(GOOD)
     (root / ".pmo-lint.yaml").write_text("policies: [policies/acme.yaml]\nseverity: {ACM: info, acme: error}\n")
-    result = run(RunOptions(paths=(root,), select=("acme",), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), select=("acme",), as_of=dt.date(2025, 6, 30))).result
     assert {d.severity for d in only(result, "ACM002")} == {Severity.INFO}  # the prefix beats the pack name
     (root / ".pmo-lint.yaml").write_text("policies: [policies/acme.yaml]\nseverity: {acme: error}\n")
-    result = run(RunOptions(paths=(root,), select=("acme",), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), select=("acme",), as_of=dt.date(2025, 6, 30))).result
     assert {d.severity for d in only(result, "ACM002")} == {Severity.ERROR}
 
 
@@ -276,14 +277,14 @@ def test_custom_packs_are_on_by_default_and_the_pack_files_are_not_entities(root
     (root / "policies").mkdir()
     (root / "policies/acme.yaml").write_text(GOOD)
     (root / ".pmo-lint.yaml").write_text("policies: [policies]\nignore: [GOV, STR, TAC, OPS, TRF]\n")
-    result = run(RunOptions(paths=(root,), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), as_of=dt.date(2025, 6, 30))).result
     assert only(result, "ACM002")
     assert not [d for d in result.diagnostics if d.path.startswith("policies/")]
 
 
 def test_missing_policy_path_is_reported(root: Path) -> None:
     (root / ".pmo-lint.yaml").write_text("policies: [nowhere.yaml]\n")
-    result = run(RunOptions(paths=(root,), select=("ACM",), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), select=("ACM",), as_of=dt.date(2025, 6, 30))).result
     assert any("'nowhere.yaml' does not exist" in d.message for d in only(result, "PMO011"))
 
 
@@ -299,7 +300,7 @@ def test_entry_point_packs(tmp_path: Path, root: Path, monkeypatch: pytest.Monke
     (site / "acme.yaml").write_text(GOOD)
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.delitem(sys.modules, "acme_rules", raising=False)
-    result = run(RunOptions(paths=(root,), select=("ACM",), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), select=("ACM",), as_of=dt.date(2025, 6, 30))).result
     assert only(result, "ACM002")
     loaded = load_policies(compile_cel=False)
     assert "acme" in loaded.custom_packs
@@ -390,7 +391,7 @@ def test_invalid_pmo_yaml_does_not_flood_policy_errors(root: Path) -> None:
     pmo = (root / "pmo.yaml").read_text().replace("escalationScore: 9", "escalationScore: nine")
     (root / "pmo.yaml").write_text(pmo)
     uses_config = GOOD.replace("assert: facts.risks.open < 2", "assert: facts.risks.open < config.cadence.x")
-    result = run(RunOptions(paths=(root,), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), as_of=dt.date(2025, 6, 30))).result
     assert [d.code for d in result.diagnostics] == ["PMO004"]
     result = lint(root, {"acme.yaml": uses_config}, select=("ACM", "PMO"))
     assert sorted({d.code for d in result.diagnostics}) == ["ACM001", "PMO004"]
@@ -409,7 +410,7 @@ def test_listing_rules_reads_packs_without_cel_or_pydantic() -> None:
 
     code = (
         "import sys\n"
-        "from pmo_lint.rules.catalog_view import explain_rule, list_rules\n"
+        "from pmo_lint.commands.catalog_view import explain_rule, list_rules\n"
         "text = list_rules(None, 'text')\n"
         "explain_rule('GOV052')\n"
         "heavy = sorted(m for m in ('cel', 'pydantic', 'jsonschema', 'git', 'mkdocs') if m in sys.modules)\n"

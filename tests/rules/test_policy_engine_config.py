@@ -9,8 +9,9 @@ import pytest
 
 from pmo_lint.config import read_config_file
 from pmo_lint.diagnostics import Severity
-from pmo_lint.engine import RunOptions, run
 from pmo_lint.errors import ConfigError
+from pmo_lint.options import RunOptions
+from pmo_lint.run import check
 from tests.conftest import run_cli
 from tests.policy_kit import write_portfolio
 
@@ -71,8 +72,8 @@ def test_per_path_ignores_and_severity_take_packs_and_prefixes(tmp_path: Path) -
     text = (root / "projects/crm/project.yaml").read_text().replace("owner: person:jo-pm", "owner: person:ghost")
     (root / "projects/crm/project.yaml").write_text(text)
     (root / ".pmo-lint.yaml").write_text("severity: {core: info}\n")
-    result = run(RunOptions(paths=(root,), select=("PMO007",), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), select=("PMO007",), as_of=dt.date(2025, 6, 30))).result
     assert [(d.code, d.severity) for d in result.diagnostics] == [("PMO007", Severity.INFO)]
     (root / ".pmo-lint.yaml").write_text("per-path-ignores: {'projects/**': [PMO00]}\n")
-    result = run(RunOptions(paths=(root,), select=("PMO007",), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(root,), select=("PMO007",), as_of=dt.date(2025, 6, 30))).result
     assert result.diagnostics == ()

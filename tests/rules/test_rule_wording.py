@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from pmo_lint.engine import RunOptions, run
-from pmo_lint.rules.catalog_view import render_docs
+from pmo_lint.commands.catalog_view import render_docs
+from pmo_lint.options import RunOptions
 from pmo_lint.rules.policy import load_policies
 from pmo_lint.rules.registry import all_metas
+from pmo_lint.run import check
 from tests.conftest import SAMPLE
 
 # the design notes' file and section marks, and their catalogue ids such as `TAC-03`
@@ -32,7 +33,7 @@ def test_policy_messages_cite_no_internal_document() -> None:
 
 
 def test_sample_findings_read_without_question_marks_or_internal_references() -> None:
-    result = run(RunOptions(paths=(SAMPLE,), as_of=dt.date(2025, 6, 30)))
+    result = check(RunOptions(paths=(SAMPLE,), as_of=dt.date(2025, 6, 30))).result
     for d in result.diagnostics:
         assert not INTERNAL.search(d.message), (d.code, d.message)
         assert not re.search(r"\s\?(?=[\s,;)]|$)", d.message), (d.code, d.message)  # a value shown as `?`

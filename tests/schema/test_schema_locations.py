@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_lint.engine import process_bytes
 from pmo_lint.loader.yamlio import DEFAULT_LIMITS
 from pmo_lint.model.kinds import KIND_BY_NAME
+from pmo_lint.outcome import process_bytes
 from tests.schema.schema_fields import Field, all_fields, document_with, fields, to_yaml, wrong_values
 
 FIELDS = all_fields()

@@ -71,3 +71,71 @@ def test_long_tables_continue_on_pages_of_their_own(tmp_path: Path) -> None:
     for rel in site.pages:
         assert in_navigation(rel) == (rel in PAGE_OF_SECTION.values() or rel == "index.md"), rel
     assert not any(in_navigation(p) for p in project_pages)
+
+
+def test_esc_of_ascii_text_is_the_same_as_the_pattern_gives() -> None:
+    # esc takes a table for ASCII text and the pattern for the rest: both must give the same bytes
+    from pmo_lint.site.html import _UNSAFE, _replace, esc
+
+    for text in [chr(i) for i in range(0x800)] + ["a-b_c.d\n\r\t\x00\x7f [x](y) {{ z }} --8<-- é–€", "plain"]:
+        assert esc(text) == _UNSAFE.sub(_replace, text), repr(text)
+
+
+def test_pre_lines_keeps_lines_escaped_and_no_blank_line() -> None:
+    from pmo_lint.site.html import pre, pre_lines
+
+    data = '{\n  "a": "<script>x</script> --8<-- [l](u)",\n  "b": 1\n}\n'
+    shown = pre_lines(data)
+    assert shown.count("\n") == 3 and "<br>" not in shown
+    assert "<script" not in shown and "--8<--" not in shown and "[l](u)" not in shown
+    assert shown.replace("\n", "<br>") == pre(data)  # the same text as the one-line form
+    # a blank line could end the raw HTML block in a Markdown parser: such text stays on one line
+    assert pre_lines("a\n\n# heading\n") == pre("a\n\n# heading\n")
+    assert pre_lines("a\n   \nb") == pre("a\n   \nb")
+
+
+def test_a_project_page_keeps_its_raw_data_and_charts_out_of_the_search_index() -> None:
+    site = generate(PORTFOLIO, AS_OF_DATE)
+    page = site.pages["projects/crm-migration.md"]
+    raw = page[page.index("## All fields") :]
+    assert '<details data-search-exclude="raw">' in raw
+    assert "&#34;apiVersion&#34;&#58; &#34;pmo&#45;lint&#47;v1&#34;,\n" in raw  # one line of JSON per line
+    assert '<figure data-search-exclude="chart"><svg' in page
+    # the overview above it is indexed and names the project's people and risks as they are written
+    assert "| Owner &#40;project manager&#41; | jdoe |" in page
+    assert "</a>r-001 |" in page
+
+
+def test_release_memory_can_always_be_called() -> None:
+    from pmo_lint.site.generator import release_memory
+
+    release_memory()
+    release_memory()
+
+
+def test_bench_site_merges_sizes_measured_in_separate_runs(tmp_path: Path) -> None:
+    import json
+
+    from bench import site as bench_site
+
+    store = tmp_path / "site-results.json"
+    store.write_text(
+        json.dumps(
+            {
+                "1000": {"generate_s": 10.0, "build_s": 50.0, "load_min": 1.5, "load_max": 2.0, "measured": 20261204},
+                "100000": {"generate_s": 900.0, "build_s": None, "load_min": 2.5, "load_max": 3.25},
+            }
+        ),
+        encoding="utf-8",
+    )
+    results = bench_site.stored_results(store)
+    assert sorted(results) == [1000, 100000]
+    text = bench_site.table(results, 7200)
+    assert "| 1,000 projects | 100,000 projects |" in text
+    assert "| `site build` (pages + HTML), time | 50.0 s | did not finish |" in text
+    note = " ".join(text.split("\n\n")[0].split())
+    assert "load average 1.5–3.2 during the runs" in note and "2026-12-04" in note
+    assert all(len(line) <= 120 for line in text.split("\n\n")[0].splitlines())
+    assert bench_site.stored_results(tmp_path / "missing.json") == {}
+    (tmp_path / "bad.json").write_text("[1", encoding="utf-8")
+    assert bench_site.stored_results(tmp_path / "bad.json") == {}

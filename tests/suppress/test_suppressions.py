@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from pmo_lint.diagnostics import Result
-from pmo_lint.engine import RunOptions, run
+from pmo_lint.options import RunOptions
 from pmo_lint.rules.suppress import scan_directives
+from pmo_lint.run import check
 from tests.conftest import run_cli
 from tests.policy_kit import PROJECT, write_portfolio
 
@@ -24,7 +25,7 @@ def project_with(owner_line: str) -> str:
 
 
 def lint(root: Path, as_of: str = "2025-06-30", select: tuple[str, ...] = SELECT) -> Result:
-    return run(RunOptions(paths=(root,), select=select, as_of=dt.date.fromisoformat(as_of)))
+    return check(RunOptions(paths=(root,), select=select, as_of=dt.date.fromisoformat(as_of))).result
 
 
 def found(result: Result) -> list[tuple[str, str, int]]:

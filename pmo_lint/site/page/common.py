@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pmo_lint.diagnostics import Diagnostic
 from pmo_lint.site.history import History
-from pmo_lint.site.html import Html, esc, md_table, nav_title
+from pmo_lint.site.html import Html, esc, md_table, name_text, nav_title
 from pmo_lint.site.view import PortfolioView, project_page
 
 SECTIONS: tuple[str, ...] = (
@@ -79,12 +79,12 @@ def as_of_note(ctx: Ctx) -> str:
 def section_link(ctx: Ctx, here: str, section: str, label: str) -> str:
     """A link to another section, or its plain label when that section is not generated."""
     if not ctx.has(section):
-        return esc(label)
-    return f"[{esc(label)}]({rel(here, PAGE_OF_SECTION[section])})"
+        return name_text(label)
+    return f"[{name_text(label)}]({rel(here, PAGE_OF_SECTION[section])})"
 
 
 def project_link(ctx: Ctx, here: str, name: str, label: str | None = None) -> str:
-    shown = esc(label or name)
+    shown = name_text(label or name)
     if ctx.has("projects") and ctx.view.project(name) is not None:
         return f"[{shown}]({rel(here, project_page(name))})"
     return shown

@@ -8,7 +8,19 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, cast
 
-from pmo_lint.site.html import Html, block, esc, external_link, md_table, money, num, pct, pre, rag_badge
+from pmo_lint.site.html import (
+    Html,
+    block,
+    esc,
+    external_link,
+    md_table,
+    money,
+    name_text,
+    num,
+    pct,
+    pre_lines,
+    rag_badge,
+)
 from pmo_lint.site.page.common import (
     Ctx,
     as_of_note,
@@ -181,8 +193,8 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
                 ("Gates", esc(gates)),
                 ("Portfolio", portfolio),
                 ("Program", program),
-                ("Owner (project manager)", esc(_ref_name(spec.owner))),
-                ("Sponsor", esc(_ref_name(spec.sponsor))),
+                ("Owner (project manager)", name_text(_ref_name(spec.owner))),
+                ("Sponsor", name_text(_ref_name(spec.sponsor))),
                 ("Template", esc(spec.template or "none")),
                 ("Strategic goals", esc(", ".join(p.goals))),
                 ("Priority score / rank", esc(f"{num(p.priority_score)} / {p.computed_rank or '–'}")),
@@ -257,7 +269,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
             ("Id", "Milestone", "Key", "Baseline", "Forecast", "Actual", "Status"),
             [
                 (
-                    esc(m.id),
+                    name_text(m.id),
                     esc(m.title),
                     "yes" if m.key else "",
                     str(baseline_dates.get(m.id, "")),
@@ -285,7 +297,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
     )
     chart = s_curve(p)
     if chart:
-        out.append("\n" + block(f"<figure>{chart}</figure>"))
+        out.append("\n" + block(f'<figure data-search-exclude="chart">{chart}</figure>'))
 
     out.append("\n## Risks\n\n")
     risk_rows = []
@@ -294,7 +306,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
         anchor = f'<a id="{r.anchor}"></a>'
         risk_rows.append(
             (
-                anchor + esc(r.name),
+                anchor + name_text(r.name),
                 esc(r.title),
                 esc(f"{r.probability} × {r.impact}"),
                 str(r.score or "–"),
@@ -314,7 +326,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
         cs = cr.spec
         cr_rows.append(
             (
-                esc(cr.name),
+                name_text(cr.name),
                 esc(cr.display),
                 esc(", ".join(cs.category)),
                 str(cs.requested_date),
@@ -335,7 +347,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
             bs = benefit.spec
             rows.append(
                 (
-                    esc(benefit.name),
+                    name_text(benefit.name),
                     esc(f"{bs.kpi} ({bs.unit})"),
                     num(bs.baseline),
                     num(bs.target),
@@ -355,16 +367,21 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
         ws = cast("Waiver", w.entity).spec
         waiver_rows.append(
             (
-                esc(w.entity.name),
+                name_text(w.entity.name),
                 esc(ws.check),
-                esc(_ref_name(ws.approved_by)),
+                name_text(_ref_name(ws.approved_by)),
                 str(ws.expires),
                 esc(ws.justification),
             )
         )
     out.append(md_table(("Waiver", "Check", "Approved by", "Expires", "Justification"), waiver_rows))
     data = json.dumps(_plain(p.item.data), indent=2, ensure_ascii=False, sort_keys=False)
-    out.append("\n## All fields\n\n" + block(f"<details><summary>{esc(p.item.path)}</summary>{pre(data)}</details>"))
+    # the raw data is kept out of the search index (the fields above are in it; on a large portfolio the
+    # index is what a reader's browser downloads) and keeps its lines (see pre_lines)
+    out.append(
+        "\n## All fields\n\n"
+        + block(f'<details data-search-exclude="raw"><summary>{esc(p.item.path)}</summary>{pre_lines(data)}</details>')
+    )
     if ctx.has("projects"):
         out.append(f"\n[All projects]({rel(here, INDEX)})\n")
     return "".join(out)

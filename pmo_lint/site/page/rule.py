@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pmo_lint.rules.base import RuleMeta
+from pmo_lint.diagnostics import RuleMeta
 from pmo_lint.site.html import block, code_text, esc, md_table, name_text, pre
 from pmo_lint.site.page.common import Ctx, front
 

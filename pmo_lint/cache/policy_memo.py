@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pmo_lint.cache import Cache
+    from pmo_lint.cache.store import Cache
 
 # (rule index in its kind group, or -1 for a policy error; message; data path)
 Row = tuple[int, str, tuple[Any, ...]]

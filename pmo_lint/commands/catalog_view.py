@@ -1,4 +1,7 @@
-"""Text for ``pmo-lint rules`` and ``pmo-lint explain``, generated from the rules' own docs."""
+"""Text for ``pmo-lint rules`` and ``pmo-lint explain``, generated from the rules' own docs.
+
+Not a command module itself (it defines no ``command``): the two commands call it.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,71 @@
+"""What a cache entry depends on besides its own input: the code, the shipped packs, the CEL evaluator."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import sys
+from pathlib import Path
+
+from pmo_lint import __version__
+
+# what a file's own outcome (parse, validate, inline directives) depends on; other code (rules,
+# facts, policies, reporters) only changes the whole-run key, so editing a rule keeps the parse cache
+_PER_FILE_CODE = (
+    "loader/",
+    "model/",
+    "schema/",
+    "outcome.py",
+    "cache/files.py",
+    "cache/workers.py",
+    "diagnostics.py",
+    "rules/core.py",
+    "rules/suppress.py",
+    "rules/base.py",
+)
+
+
+@functools.cache
+def code_fingerprint(per_file: bool = False) -> str:
+    """Version plus the size and mtime of shipped source, schema and policy files (``per_file``:
+    only those a file's own outcome depends on). Editable installs change code without changing
+    the version; this keeps their cache honest."""
+    from pmo_lint.resources import policies_dir, schemas_dir
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    h.update(sys.version.encode())
+    package = Path(__file__).resolve().parent.parent  # pmo_lint/
+    bases = (package, schemas_dir()) if per_file else (package, policies_dir(), schemas_dir())
+    for base in bases:
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.suffix not in (".py", ".yaml", ".yml", ".json") or "__pycache__" in path.parts:
+                continue
+            rel = path.relative_to(base).as_posix()
+            if per_file and base == package and not rel.startswith(_PER_FILE_CODE):
+                continue
+            st = path.stat()
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def policy_salt() -> str:
+    """What every stored policy result depends on beyond its inputs: our code and shipped packs,
+    and the CEL evaluator itself (an upgrade of it may change verdicts)."""
+    from pmo_lint.rules import cel_adapter
+
+    parts = [code_fingerprint()]
+    for module in cel_adapter.modules():
+        try:
+            st = Path(module.__file__ or "").stat()
+            parts.append(f"{module.__file__}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{module.__name__}:?")
+    return "\n".join(parts)
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
