@@ -8,29 +8,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from pmo_lint.facts.dates import parse_day
 
 if TYPE_CHECKING:  # generic from click 8.4 on; subscripted for the type checker only (click>=8.1 at run time)
     _DateBase = click.ParamType[dt.date]
     _ListBase = click.ParamType[tuple[str, ...]]
 else:
     _DateBase = _ListBase = click.ParamType
-
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_day(text: str) -> dt.date | None:
-    """The date ``text`` names in the one accepted form, ``YYYY-MM-DD`` (a real calendar day); None otherwise."""
-    if not _ISO_DAY.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:  # 2025-02-30
-        return None
 
 
 class DateType(_DateBase):

@@ -28,6 +28,7 @@ import click
 
 from pmo_lint.commands.common import EXIT_FINDINGS, EXIT_OK, handle_errors, traceback_option
 from pmo_lint.errors import UsageError
+from pmo_lint.facts.dates import parse_day
 
 if TYPE_CHECKING:
     from pmo_lint.diagnostics import Diagnostic
@@ -110,10 +111,9 @@ def read_case(expect: Path) -> Case:
         base = (folder / data["base"]).resolve()
     as_of = None
     if "asOf" in data:
-        try:
-            as_of = dt.date.fromisoformat(str(data["asOf"]))
-        except ValueError:
-            raise UsageError(f"{expect}: asOf must be a date, YYYY-MM-DD") from None
+        as_of = parse_day(data["asOf"])
+        if as_of is None:
+            raise UsageError(f"{expect}: asOf must be a date, YYYY-MM-DD")
     findings: list[Expected] = []
     raw = data.get("findings", [])
     if not isinstance(raw, list):

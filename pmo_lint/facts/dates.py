@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(text: object) -> dt.date | None:
+    """The date ``text`` names in the one form every option and setting accepts, ``YYYY-MM-DD`` (a real
+    calendar day); None otherwise (``20250630`` and ``2025-02-30`` included)."""
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        return text  # a YAML reader that makes dates of such values
+    if not isinstance(text, str) or not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # 2025-02-30
+        return None
 
 
 def parse_date(value: object) -> dt.date:

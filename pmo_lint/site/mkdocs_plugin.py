@@ -57,12 +57,12 @@ class PmoLintPlugin(BasePlugin[PmoLintPluginConfig]):  # type: ignore[no-untyped
         raw = self.config.as_of or os.environ.get("PMO_LINT_AS_OF")
         self._as_of = None
         if raw:
-            try:
-                self._as_of = dt.date.fromisoformat(str(raw))
-            except ValueError:
-                raise PluginError(
-                    f"pmo-lint: as_of {raw!r} in {config.config_file_path} is not a YYYY-MM-DD date"
-                ) from None
+            from pmo_lint.facts.dates import parse_day  # the one date form of every option and setting
+
+            self._as_of = parse_day(raw)
+            if self._as_of is None:
+                where = config.config_file_path if self.config.as_of else "PMO_LINT_AS_OF"
+                raise PluginError(f"pmo-lint: as_of {raw!r} in {where} is not a YYYY-MM-DD date")
         prefix = self.config.prefix.strip("/")
         if prefix and (posixpath.isabs(prefix) or ".." in prefix.split("/")):
             raise PluginError(f"pmo-lint: prefix {prefix!r} must be a folder inside docs_dir")

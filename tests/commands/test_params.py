@@ -11,7 +11,7 @@ import pytest
 
 from pmo_lint.cli import cli, main
 from pmo_lint.commands.params import COMMA_LIST, DATE, comma_list_option, parse_day
-from tests.conftest import PORTFOLIOS, SAMPLE
+from tests.conftest import PORTFOLIOS, SAMPLE, run_cli
 
 CLEAN = PORTFOLIOS / "clean"
 DATE_OPTIONS = {"as_of", "since", "date"}
@@ -126,3 +126,21 @@ def test_comma_lists_are_split_stripped_and_joined() -> None:
     probe.main([], standalone_mode=False)
     assert seen == [("PMO001", "PMO002", "GOV"), ()]
     assert "--select TEXT" in probe.get_help(click.Context(probe))  # the help reads as before
+
+
+@pytest.mark.parametrize("value", ["20250630", "2025-02-30", "30.06.2025", 20250630, None])
+def test_settings_outside_the_command_line_take_the_same_one_date_form(value: object) -> None:
+    # the site plugin's as_of, PMO_LINT_AS_OF and test-policies' asOf read dates with this one function
+    from pmo_lint.facts.dates import parse_day as shared
+
+    assert shared(value) is None
+    assert shared("2025-06-30") == dt.date(2025, 6, 30)
+    assert shared(dt.date(2025, 6, 30)) == dt.date(2025, 6, 30)
+
+
+def test_a_policy_case_with_a_compact_date_is_refused(tmp_path: Path) -> None:
+    case = tmp_path / "cases" / "one"
+    case.mkdir(parents=True)
+    (case / "expect.yaml").write_text("asOf: '20250630'\nfindings: []\n", encoding="utf-8")
+    result = run_cli("test-policies", str(tmp_path / "cases"))
+    assert result.code == 2 and "asOf must be a date, YYYY-MM-DD" in result.err and "Traceback" not in result.err

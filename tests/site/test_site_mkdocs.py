@@ -125,6 +125,11 @@ def test_plugin_errors_name_the_file(tmp_path: Path) -> None:
     )
     proc = mkdocs("build", cwd=root)
     assert proc.returncode != 0 and "as_of 'someday'" in proc.stderr and "mkdocs.yml" in proc.stderr
+    # the same one date form as every command's --as-of: 20250630 is refused here too
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(text.replace("as_of: someday", "as_of: '20250630'"), encoding="utf-8")
+    proc = mkdocs("build", cwd=root)
+    assert proc.returncode != 0 and "as_of '20250630'" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_site_build_uses_the_portfolios_own_mkdocs_yml(tmp_path: Path) -> None:
