@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pmo_lint.diagnostics import Result
     from pmo_lint.facts import Facts
     from pmo_lint.model.catalog import Catalog, LoadedEntity
-    from pmo_lint.site.view import PortfolioView, ProjectView
+    from pmo_lint.site.view import PortfolioView
 
 ExportFormat = Literal["xlsx", "csv"]
 
@@ -85,53 +85,6 @@ def _money(amount: float | None, currency: str) -> CurrencyAmount | None:
     return None if amount is None else CurrencyAmount(float(amount), currency)
 
 
-def computed_health(p: ProjectView, view: PortfolioView) -> tuple[str | None, str]:
-    """The RAG the figures give, and why: red on the signals the watermelon check treats as red (CPI or SPI
-    below the red threshold, a key milestone overdue, a critical risk open), amber when the site shows the
-    project behind schedule or over budget, green otherwise; none for a closed or cancelled project, and when
-    there is nothing to judge yet (no earned value, actual cost or key milestone)."""
-    if p.closed or p.state in ("cancelled", "completed"):
-        return None, f"not judged: the project is {'closed' if p.closed else p.state}"
-    th = view.spec.thresholds if view.spec else None
-    evm = p.evm
-    red: list[str] = []
-    amber: list[str] = []
-    if evm is not None and th is not None:
-        for label, value, band in (("CPI", evm.cpi, th.cpi), ("SPI", evm.spi, th.spi)):
-            if value is None:
-                continue
-            if value < band.red:
-                red.append(f"{label} {value:.2f} below {band.red:g}")
-            elif value < band.amber:
-                amber.append(f"{label} {value:.2f} below {band.amber:g}")
-    if p.key_overdue:
-        red.append(f"{p.key_overdue} key milestone{'s' if p.key_overdue != 1 else ''} overdue")
-    critical = sum(1 for r in p.risks if r.open and r.rank == "critical")
-    if critical:
-        red.append(f"{critical} critical risk{'s' if critical != 1 else ''} open")
-    if th is not None and p.finish_slip_days is not None and p.finish_slip_days > th.finish_slip_days:
-        amber.append(f"finish {p.finish_slip_days} days later than the baseline")
-    if p.bac is not None and p.actual_cost > p.bac:
-        amber.append("actual cost above the budget")
-    elif th is not None and evm is not None and evm.eac is not None and p.bac:
-        over = (evm.eac - p.bac) / p.bac * 100
-        if over > th.budget_variance_pct:
-            amber.append(f"forecast cost {over:.0f}% over the budget")
-    if red:
-        return "red", "; ".join(red + amber)
-    if amber:
-        return "amber", "; ".join(amber)
-    spec = p.project.spec
-    if evm is None and not spec.actuals and not any(m.key for m in spec.milestones):
-        return None, "not judged yet: no earned value, actual cost or key milestone"
-    return "green", ""
-
-
-def _reported(p: ProjectView) -> tuple[str | None, dt.date | None]:
-    latest = p.latest
-    return (latest.spec.health.overall.rag, latest.spec.report_date) if latest else (None, None)
-
-
 def projects_table(view: PortfolioView, names: _Names) -> Sheet:
     columns = (
         SheetColumn("ID"),
@@ -167,8 +120,8 @@ def projects_table(view: PortfolioView, names: _Names) -> Sheet:
         if s.schedule.requested is not None:
             start = start or s.schedule.requested.start
             finish = finish or s.schedule.requested.end
-        rag, reported_on = _reported(p)
-        health, why = computed_health(p, view)
+        rag, reported_on = p.health.reported, p.health.reported_on
+        health, why = p.health.computed, p.health.why
         currency = p.currency
         budget = s.budget.bac if s.budget else None
         rows.append(

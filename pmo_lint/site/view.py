@@ -103,6 +103,29 @@ INDICATOR_TEXT: tuple[tuple[str, str, str], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Health:
+    """A project's RAG twice: as its manager last reported it, and as the figures and checks give it."""
+
+    reported: str | None  # overall RAG of the latest status report; None: never reported
+    reported_on: dt.date | None
+    computed: str | None  # None: not judged (closed, or nothing to judge yet)
+    reasons: tuple[str, ...]  # why the computed RAG is not green, or why it is not judged
+
+    @property
+    def watermelon(self) -> bool:
+        """Reported green while the figures say red: the case the watermelon check flags as an error."""
+        return self.reported == "green" and self.computed == "red"
+
+    @property
+    def differs(self) -> bool:
+        return self.reported is not None and self.computed is not None and self.reported != self.computed
+
+    @property
+    def why(self) -> str:
+        return "; ".join(self.reasons)
+
+
 @dataclass
 class ProjectView:
     item: LoadedEntity
@@ -133,6 +156,7 @@ class ProjectView:
     waivers: list[LoadedEntity] = field(default_factory=list)
     maturity: str = ""
     computed_rank: int | None = None
+    health: Health = field(default_factory=lambda: Health(None, None, None, ()))
 
     @property
     def project(self) -> Project:
@@ -363,11 +387,68 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
         )
         projects.append(view)
     projects.sort(key=lambda p: p.name)
+    portfolio = PortfolioView(as_of, config, catalog, result, projects, [], waivers)
+    for view in projects:
+        view.health = computed_health(view, portfolio)
     from pmo_lint.facts.leaver import bookings, holdings
 
     reassign = holdings(catalog, facts, as_of) + bookings(catalog, as_of)
-    loads = _loads(catalog, facts)
-    return PortfolioView(as_of, config, catalog, result, projects, loads, waivers, reassign=reassign)
+    portfolio.loads = _loads(catalog, facts)
+    portfolio.reassign = reassign
+    return portfolio
+
+
+def computed_health(p: ProjectView, view: PortfolioView) -> Health:
+    """Reported and computed RAG. Computed: red on the signals the watermelon check treats as red (CPI or SPI
+    below the red threshold, a key milestone overdue, a critical risk open); amber when the project is behind
+    schedule or over budget as the site measures it, or the checks found errors in it; green otherwise. Not
+    judged for a closed or cancelled project, and while there is nothing to judge (no earned value, actual cost,
+    key milestone or finding)."""
+    latest = p.latest
+    reported = latest.spec.health.overall.rag if latest else None
+    reported_on = latest.spec.report_date if latest else None
+
+    def health(computed: str | None, reasons: list[str]) -> Health:
+        return Health(reported, reported_on, computed, tuple(reasons))
+
+    if p.closed or p.state in ("cancelled", "completed"):
+        return health(None, [f"not judged: the project is {'closed' if p.closed else p.state}"])
+    th = view.spec.thresholds if view.spec else None
+    evm = p.evm
+    red: list[str] = []
+    amber: list[str] = []
+    if evm is not None and th is not None:
+        for label, value, band in (("CPI", evm.cpi, th.cpi), ("SPI", evm.spi, th.spi)):
+            if value is None:
+                continue
+            if value < band.red:
+                red.append(f"{label} {value:.2f} below {band.red:g}")
+            elif value < band.amber:
+                amber.append(f"{label} {value:.2f} below {band.amber:g}")
+    if p.key_overdue:
+        red.append(f"{p.key_overdue} key milestone{'s' if p.key_overdue != 1 else ''} overdue")
+    critical = sum(1 for r in p.risks if r.open and r.rank == "critical")
+    if critical:
+        red.append(f"{critical} critical risk{'s' if critical != 1 else ''} open")
+    if th is not None and p.finish_slip_days is not None and p.finish_slip_days > th.finish_slip_days:
+        amber.append(f"finish {p.finish_slip_days} days later than the baseline")
+    if p.bac is not None and p.actual_cost > p.bac:
+        amber.append("actual cost above the budget")
+    elif th is not None and evm is not None and evm.eac is not None and p.bac:
+        over = (evm.eac - p.bac) / p.bac * 100
+        if over > th.budget_variance_pct:
+            amber.append(f"forecast cost {over:.0f}% over the budget")
+    errors = sum(1 for d in p.findings if d.severity is Severity.ERROR)
+    if errors:
+        amber.append(f"{errors} error{'s' if errors != 1 else ''} found by the checks")
+    if red:
+        return health("red", red + amber)
+    if amber:
+        return health("amber", amber)
+    spec = p.project.spec
+    if evm is None and not spec.actuals and not any(m.key for m in spec.milestones):
+        return health(None, ["not judged yet: no earned value, actual cost or key milestone"])
+    return health("green", [])
 
 
 def severity_counts(diags: Iterable[Diagnostic]) -> dict[str, int]:
