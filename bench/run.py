@@ -82,11 +82,40 @@ def tool(name: str) -> str | None:
     return str(local) if local.exists() else shutil.which(name)
 
 
+# what every measured command runs with (see child_env)
+CHILD_ENV: dict[str, str] = {}
+
+
+def child_env(work: Path, frozen: Path | None) -> dict[str, str]:
+    """Bytecode is written (to a folder of the work dir), as an installed pmo-lint has it: with
+    PYTHONDONTWRITEBYTECODE set, every run would compile the package again (~35 ms). ``frozen``: a
+    copy of the code to run, so that edits to the working tree during a long run do not change the
+    code fingerprint (which would turn warm runs into misses)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    if frozen is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(frozen), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def freeze_code(work: Path) -> Path:
+    """A copy of the package, its policies and schemas under ``work`` (see child_env)."""
+    target = work / "code"
+    shutil.rmtree(target, ignore_errors=True)
+    for name in ("pmo_lint", "policies", "schemas"):
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
 def timed(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MiB (the child and the children it waited for) and exit code."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        list(cmd), cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        list(cmd),
+        cwd=cwd,
+        env={**(CHILD_ENV or os.environ), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     assert proc.stderr is not None
     err = proc.stderr.read()
@@ -183,7 +212,7 @@ def clear_cache(folder: Path) -> None:
 
 
 def supports(flag: str, *command: str) -> bool:
-    proc = subprocess.run(pmo(*command, "--help"), capture_output=True, text=True, check=False)
+    proc = subprocess.run(pmo(*command, "--help"), capture_output=True, text=True, check=False, env=CHILD_ENV or None)
     return proc.returncode == 0 and flag in proc.stdout
 
 
@@ -287,6 +316,7 @@ def figures(out: dict[str, Stat], sizes: Sequence[int], site_size: int | None) -
     for n in sizes:
         lines.append((f"cold_vs_checkjsonschema@{n}", ratio(out[f"cold@{n}"], out[f"checkjsonschema@{n}"])))
         lines.append((f"warm_vs_cold@{n}", ratio(out[f"warm@{n}"], out[f"cold@{n}"])))
+        lines.append((f"warm_seconds@{n}", out[f"warm@{n}"].median))
         base, plain = out.get(f"base@{n}", Stat()), out.get(f"plain@{n}", Stat())
         lines.append((f"base_vs_plain@{n}", ratio(base, plain)))
         lines.append((f"onefile_seconds@{n}", out[f"onefile@{n}"].median))
@@ -363,9 +393,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-projects", type=int, default=1000, help="size for the site comparison; 0 skips it")
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "performance.md")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument(
+        "--freeze-code", action="store_true", help="run a copy of the code (others edit the working tree meanwhile)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.projects.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
+    CHILD_ENV.update(child_env(args.work, freeze_code(args.work) if args.freeze_code else None))
+    load_before = os.getloadavg()
     out: dict[str, Stat] = {}
     started = time.perf_counter()
     for n in sizes:
@@ -383,10 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(rendered))
     if not args.no_doc:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        load_after = os.getloadavg()
         body = (
             f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {cpus} CPUs, "
             f"Python {platform.python_version()}; medians of {args.runs} run(s), min–max in brackets; "
-            f"{time.perf_counter() - started:.0f} s in all.\n\n"
+            f"{time.perf_counter() - started:.0f} s in all; load average (1 min) {load_before[0]:.1f} before, "
+            f"{load_after[0]:.1f} after.\n\n"
             f"Command: `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n"
             f"{text}\n\n```\n" + "\n".join(rendered) + "\n```"
         )

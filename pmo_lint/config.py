@@ -6,8 +6,6 @@ naming the file and the key, so a typo in the configuration never silently disab
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -79,6 +77,8 @@ def parse_config(raw: Mapping[str, Any], source: str) -> Config:
     cfg = Config(source=source)
     for key, value in raw.items():
         if key not in _KNOWN:
+            import difflib  # only for the hint: not on the path of every run
+
             near = difflib.get_close_matches(str(key), sorted(_KNOWN), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(sorted(_KNOWN))}"
             raise ConfigError(f"unknown key {key!r}{hint}", path=source)
@@ -165,6 +165,8 @@ def read_config_file(
     except OSError as exc:
         raise ConfigError(f"cannot read configuration: {exc.strerror}", path=str(path)) from None
     if path.name == "pyproject.toml":
+        import tomllib  # pyproject.toml only: most portfolios have a .pmo-lint.yaml
+
         try:
             text = raw_bytes.decode("utf-8")
             doc = tomllib.loads(text)
@@ -315,6 +317,8 @@ def find_config(start: Path, stop: Path | None = None) -> Path | None:
                 return here / name
         pyproject = here / "pyproject.toml"
         if pyproject.is_file():
+            import tomllib
+
             try:
                 if "tool" in (doc := tomllib.loads(pyproject.read_text("utf-8"))) and "pmo-lint" in doc["tool"]:
                     return pyproject

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from pmo_lint.cache import fingerprint
 from pmo_lint.cache.files import load_portfolio
-from pmo_lint.cache.fingerprint import policy_salt
+from pmo_lint.cache.fingerprint import content_hash
+from pmo_lint.cache.locations import Locations
 from pmo_lint.cache.policy_memo import PolicyMemo
 from pmo_lint.config import Config, exclude_policy_files
 from pmo_lint.diagnostics import Diagnostic, HeldBack, Result, RuleMeta, Severity, sort_diagnostics
@@ -70,23 +72,36 @@ def _ignored_for_path(meta: RuleMeta, rel: str, config: Config) -> bool:
     return False
 
 
-def _locate(diags: list[Diagnostic], root: Path, limits: Limits) -> list[Diagnostic]:
-    """Fill in line/column of findings that only know their data path."""
+@dataclass(frozen=True)
+class _Places:
+    """Stored positions (cache/locations.py) and the content hash of each file of this run."""
+
+    memo: Locations
+    hashes: Mapping[str, str]
+
+
+def _locate(diags: list[Diagnostic], root: Path, limits: Limits, places: _Places | None = None) -> list[Diagnostic]:
+    """Fill in line/column of findings that only know their data path (from stored positions when
+    the file's content is known, else by parsing the file again)."""
     pending: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(diags):
         if d.line == 0 and d.path:
             pending[d.path].append(i)
     out = list(diags)
     for rel, indexes in pending.items():
-        raw = read_source(SourceFile(rel, root / rel), limits.max_file_bytes)
-        doc = parse_bytes(raw, limits) if isinstance(raw, bytes) else raw
+        paths = [tuple(out[i].data_path) for i in indexes]
+        digest = places.hashes.get(rel) if places is not None else None
+        spots = places.memo.known(digest, paths) if places is not None and digest else None
+        if spots is None:
+            raw = read_source(SourceFile(rel, root / rel), limits.max_file_bytes)
+            doc = parse_bytes(raw, limits) if isinstance(raw, bytes) else raw
+            spots = {p: doc.locate(p) if isinstance(doc, LoadedDocument) else (1, 1) for p in paths}
+            # stored only under the hash of the bytes just parsed: a file changed since loading is not mixed up
+            if places is not None and digest and isinstance(raw, bytes) and content_hash(raw) == digest:
+                places.memo.remember(digest, spots)
         for i in indexes:
-            d = out[i]
-            if isinstance(doc, LoadedDocument):
-                line, col = doc.locate(d.data_path)
-            else:
-                line, col = 1, 1
-            out[i] = d.replace(line=line, col=col)
+            line, col = spots[tuple(out[i].data_path)]
+            out[i] = out[i].replace(line=line, col=col)
     return out
 
 
@@ -227,12 +242,15 @@ def execute(options: RunOptions, inputs: RunInputs, root: Path, config: Config, 
     diags += _policy_findings(policies, ctx, facts, chosen, rules, diags, outcomes, _policy_memo(inputs, root))
     diags = [d for d in diags if not _ignored_for_path(chosen.by_code[d.code], d.path, config)]
     diags, held = _hold_back_cascade(diags, rules, policies, invalid)
-    diags, suppressed = _suppress(diags, outcomes, catalog, as_of, chosen, root, config)
+    places = _places(inputs, root)
+    diags, suppressed = _suppress(diags, outcomes, catalog, as_of, chosen, root, config, places)
     targets = _targets(options.paths or (Path(),), root)
     diags, suppressed = _narrow(diags, suppressed, targets, policies)
     if inputs.locate:  # a base revision's findings are matched by fingerprint only
-        diags = _locate(diags, root, config.limits)
-        suppressed = _locate(suppressed, root, config.limits)
+        diags = _locate(diags, root, config.limits, places)
+        suppressed = _locate(suppressed, root, config.limits, places)
+    if places is not None:
+        places.memo.save()
     result = Result(
         root=str(root),
         as_of=as_of,
@@ -359,13 +377,14 @@ def _suppress(
     chosen: _Selection,
     root: Path,
     config: Config,
+    places: _Places | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Apply inline ``# pmo-lint: disable`` comments, then waivers; their own problems are findings."""
     # inline comments need lines: locate first the findings of files that have directives
     directives = {o.rel: o.directives for o in outcomes if o.directives}
     if directives:
         near = [d for d in diags if d.path in directives]
-        diags = [d for d in diags if d.path not in directives] + _locate(near, root, config.limits)
+        diags = [d for d in diags if d.path not in directives] + _locate(near, root, config.limits, places)
     diags, suppressed, bad = apply_inline(diags, directives, chosen.by_code)
     diags.extend(d for d in bad if d.code in chosen.codes and not _ignored_for_path(BAD_SUPPRESSION, d.path, config))
     waived = apply_waivers(diags, catalog, as_of, chosen.by_code, chosen.codes)
@@ -423,7 +442,15 @@ def _policy_memo(inputs: RunInputs, root: Path) -> PolicyMemo | None:
     scan = inputs.scan
     if scan is None or scan.cache is None:
         return None
-    return PolicyMemo.load(scan.cache, str(root), policy_salt())
+    return PolicyMemo.load(scan.cache, str(root), fingerprint.policy_salt(), fingerprint.code_fingerprint())
+
+
+def _places(inputs: RunInputs, root: Path) -> _Places | None:
+    """Stored positions of findings, for a run that scanned this root with the cache open."""
+    scan = inputs.scan
+    if scan is None or scan.cache is None or scan.root != root:
+        return None
+    return _Places(Locations.load(scan.cache, str(root)), scan.hashes)
 
 
 def _in_invalid_project(entity: str, invalid: set[str]) -> bool:

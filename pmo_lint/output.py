@@ -14,7 +14,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO
 
@@ -92,6 +91,8 @@ def _replace(text: str, target: Path, named: os.stat_result | None) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # mkstemp: a fresh file of our own (O_EXCL), so a planted link at a guessable name cannot redirect us
+        import tempfile  # only when writing a file: not on the path of every run
+
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise _cannot(target, exc) from None

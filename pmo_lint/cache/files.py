@@ -16,7 +16,8 @@ import marshal
 from collections.abc import Sequence
 from pathlib import Path
 
-from pmo_lint.cache.fingerprint import code_fingerprint, content_hash
+from pmo_lint.cache import fingerprint
+from pmo_lint.cache.fingerprint import content_hash
 from pmo_lint.cache.scan import Scan
 from pmo_lint.cache.workers import parse_all
 from pmo_lint.config import DEFAULT_EXCLUDE, Config
@@ -31,8 +32,13 @@ from pmo_lint.schema.validate import validate
 _OUTCOME_FIELDS = frozenset({"rel", "loaded", "diagnostics", "directives"})
 
 
+def _install_prefix() -> str:
+    """Every per-file entry of this install's loader starts so (see cache/installs.py)."""
+    return f"f:{fingerprint.code_fingerprint(per_file=True)}:"
+
+
 def _file_key(digest: str, limits: Limits) -> str:
-    return f"f:{code_fingerprint(per_file=True)}:{_limits_tag(limits)}:{digest}"
+    return f"{_install_prefix()}{_limits_tag(limits)}:{digest}"
 
 
 @functools.cache
@@ -142,9 +148,10 @@ def load_outcomes(root: Path, sources: Sequence[SourceFile], limits: Limits, sca
             fresh[keys[i]] = payload
         outcomes[i] = outcome
     if cache is not None and fresh:
-        # keep the entries of this run; drop others once they outnumber the portfolio
-        prune = cache.count("f:") > 2 * len(sources) + 1000
-        cache.put_many(fresh, drop_prefix="f:" if prune else "", keep=keys.values())
+        # keep the entries of this run; drop this install's others once they outnumber the portfolio
+        mine = _install_prefix()
+        prune = cache.count(mine) > 2 * len(sources) + 1000
+        cache.put_many(fresh, drop_prefix=mine if prune else "", keep=keys.values())
     done = [o for o in outcomes if isinstance(o, FileOutcome)]
     assert len(done) == len(sources), "every source has an outcome"
     return done

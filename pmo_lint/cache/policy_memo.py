@@ -46,8 +46,10 @@ class PolicyMemo:
     misses: int = 0
 
     @classmethod
-    def load(cls, cache: Cache, root: str, salt: str) -> PolicyMemo:
-        key = "p:" + hashlib.blake2b(root.encode(), digest_size=8).hexdigest()
+    def load(cls, cache: Cache, root: str, salt: str, install: str) -> PolicyMemo:
+        """The memo of the portfolio at ``root`` kept by ``install`` (its code fingerprint: each
+        install keeps its own, see cache/installs.py)."""
+        key = f"p:{install}:" + hashlib.blake2b(root.encode(), digest_size=8).hexdigest()
         memo = cls(cache=cache, key=key, salt=_VERSION + salt.encode())
         raw = cache.get(key)
         if raw is not None:

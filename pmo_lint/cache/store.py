@@ -228,6 +228,24 @@ class Cache:
             self._discard(self.folder / DB_NAME)
             self.close()
 
+    def drop_unless(self, namespaces: Iterable[str], keep: tuple[str, ...]) -> None:
+        """Delete the keys under ``namespaces`` that start with none of the ``keep`` prefixes."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for ns in namespaces:
+                rows = self._db.execute("SELECT key FROM entries WHERE key >= ? AND key < ?", (ns, ns + "\uffff"))
+                stale = [(k,) for (k,) in rows.fetchall() if not k.startswith(keep)]
+                self._db.executemany("DELETE FROM entries WHERE key = ?", stale)
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked by another run: the next new install sweeps again
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+        except sqlite3.DatabaseError:
+            self._discard(self.folder / DB_NAME)
+            self.close()
+
     def count(self, prefix: str) -> int:
         if self._db is None:
             return 0

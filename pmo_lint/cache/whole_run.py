@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pmo_lint.cache.fingerprint import code_fingerprint, content_hash
+from pmo_lint.cache import fingerprint
+from pmo_lint.cache.fingerprint import content_hash
 from pmo_lint.cache.scan import Scan, signature
 from pmo_lint.config import Config
 from pmo_lint.diagnostics import Result
@@ -84,7 +85,7 @@ def run_key(scan: Scan, opts: RunOptions, config: Config, as_of: dt.date, *, com
     (``complete=False``) or cannot be trusted (a file changed within the racy window)."""
     h = hashlib.blake2b(digest_size=20)
     parts: list[Any] = [
-        code_fingerprint(),
+        fingerprint.code_fingerprint(),
         repr(opts),
         [str(p.resolve()) for p in opts.paths],
         str(Path.cwd()),
@@ -116,7 +117,12 @@ def run_key(scan: Scan, opts: RunOptions, config: Config, as_of: dt.date, *, com
         h.update(f"{rel}\0{digest if digest is not None else sig}\n".encode())
     if not known:
         return None
-    return "r:" + h.hexdigest()
+    return _prefix(scan.root) + h.hexdigest()
+
+
+def _prefix(root: Path) -> str:
+    """This install's whole-run results for the portfolio at ``root`` (see cache/installs.py)."""
+    return f"r:{fingerprint.code_fingerprint()}:{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}:"
 
 
 def stored(scan: Scan, opts: RunOptions, config: Config, as_of: dt.date) -> Result | None:
@@ -145,7 +151,7 @@ def store(scan: Scan, opts: RunOptions, config: Config, result: Result) -> None:
         blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - a value in the Result that does not pickle: skip
         return
-    scan.cache.put_many({key: blob}, drop_prefix="r:", keep=())
+    scan.cache.put_many({key: blob}, drop_prefix=_prefix(scan.root), keep=())
 
 
 def is_plain(opts: RunOptions) -> bool:

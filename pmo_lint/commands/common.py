@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -97,6 +96,8 @@ def handle_errors(func: F) -> F:
             return EXIT_OK
         except OSError as exc:  # the file system refused a path the user gave: input, not a bug
             if show_tb:
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"pmo-lint: error: {os_error_text(exc)}", err=True)
             return EXIT_USAGE
@@ -106,6 +107,8 @@ def handle_errors(func: F) -> F:
                 click.echo(f"pmo-lint: error: {str(exc)[len(loop) :]}: {_OS_REASONS[errno.ELOOP]}", err=True)
                 return EXIT_USAGE
             if show_tb:
+                import traceback
+
                 traceback.print_exc()
             else:
                 click.echo(

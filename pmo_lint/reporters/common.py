@@ -8,7 +8,6 @@ Result carries the metadata of every rule its run knew.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 
@@ -90,12 +89,18 @@ def defuse_command(line: str) -> str:
     return "- " + line if line.lstrip().startswith("::") else line
 
 
+# every character clean_controls may escape (LF and CR included: with keep_newlines the loop keeps them)
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_controls(text: str, *, keep_newlines: bool = False) -> str:
     """Escape C0/C1 controls, line separators and bidi overrides as visible ``\\xNN`` / ``\\uNNNN`` (Trojan-source
     safe; no viewer can start a new line inside a line).
 
     With ``keep_newlines`` LF and CR pass through, for formats that escape them their own way.
     """
+    if _CONTROLS.search(text) is None:  # the common case, without a loop over every character
+        return text
     out = []
     for ch in text:
         code = ord(ch)
@@ -135,6 +140,8 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066
 
 def dumps_json(doc: object) -> str:
     """Readable UTF-8 JSON that is still safe to print: C1 controls and bidi marks stay escaped."""
+    import json  # not at import: a warm run in text format never needs it
+
     text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     # outside strings JSON is plain ASCII, so every match is inside a string where \uXXXX means the same
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
