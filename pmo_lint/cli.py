@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pmo_lint.commands.export",
     "pmo_lint.commands.fix",
     "pmo_lint.commands.history",
+    "pmo_lint.commands.impact",
     "pmo_lint.commands.import_",
     "pmo_lint.commands.init",
     "pmo_lint.commands.new",

@@ -139,6 +139,19 @@ class RuleMeta:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A titled table of plain text a report shows as it is (the change impact of a pull request).
+
+    Cells are data, never markup: each format escapes them its own way."""
+
+    title: str
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    note: str = ""  # one sentence under the title: what the table means, or why it is empty
+    numeric: tuple[int, ...] = ()  # the columns aligned right (amounts, percents, days)
+
+
+@dataclass(frozen=True)
 class PrSummary:
     """PR mode's comparison: the base named, the branch, and how many findings are new."""
 
@@ -147,6 +160,7 @@ class PrSummary:
     new: int
     existing: int
     new_only: bool
+    impact: tuple[Table, ...] = ()  # the change impact (``pmo_lint.impact``), when the run computed it
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,32 @@ def open_target(paths: tuple[Path, ...], config_path: Path | None) -> Target:
     return Target(repo, root, prefix, exclude_policy_files(load_config(root, config_path), root))
 
 
-def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result:
+@dataclass(frozen=True)
+class Change:
+    """The working tree against the merge base of a ref, loaded once: what PR mode and ``impact`` compare."""
+
+    target: Target
+    base_ref: str  # the ref as the user (or the CI) named it, resolved from ``auto``
+    base: str  # the merge base commit
+    head: str
+    head_outcomes: list[FileOutcome]
+    head_sources: list[SourceFile]
+    base_rev: Revision
+    changes: ChangeSet
+
+    def head_inputs(self, *, keep_model: bool = False) -> RunInputs:
+        """The head run's inputs: the loaded working tree and the change for the change-control rules."""
+        outcomes, sources = self.head_outcomes, self.head_sources
+        return RunInputs(
+            config=self.target.config,
+            load=lambda _r, _c: (outcomes, sources),
+            changes=self.changes,
+            keep_model=keep_model,
+        )
+
+
+def load_change(opts: RunOptions, base_ref: str) -> Change:
+    """Read the working tree and the portfolio at the merge base of ``base_ref`` (``auto``: from the CI)."""
     paths = opts.paths or (Path(),)
     if base_ref == AUTO:
         detected = detect_base(os.environ)
@@ -183,10 +208,13 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
     changed |= base_rev.blobs.keys() - head_ids.keys()
     versions = _versions(repo, base, head, t.prefix, changed) if t.config.git.require_approver_commits else {}
     changes = ChangeSet(base_rev.catalog(), frozenset(changed), t.config.git.require_approver_commits, versions)
+    return Change(t, base_ref, base, head, head_outcomes, head_sources, base_rev, changes)
 
-    head_run = check(
-        opts, RunInputs(config=t.config, load=lambda _r, _c: (head_outcomes, head_sources), changes=changes)
-    )
+
+def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result:
+    c = load_change(opts, base_ref)
+    t, base_rev, base, head = c.target, c.base_rev, c.base, c.head
+    head_run = check(opts, c.head_inputs())
     result = head_run.result
     # The base only has to answer "did this finding exist?" for the head's findings, so it runs
     # just the rules that fired at head: a fraction of the rule time of a full run.
@@ -204,7 +232,9 @@ def run_pr(opts: RunOptions, base_ref: str, *, new_only: bool = False) -> Result
         )
         base_result = check(dataclasses.replace(opts, select=tuple(fired), extend_select=()), base_inputs).result
         known_prints = {d.fingerprint for d in (*base_result.diagnostics, *base_result.suppressed)}
-    return mark(result, known_prints, base=base, head=head, base_ref=base_ref, new_only=new_only, branch=repo.branch)
+    return mark(
+        result, known_prints, base=base, head=head, base_ref=c.base_ref, new_only=new_only, branch=t.repo.branch
+    )
 
 
 def mark(

@@ -142,6 +142,10 @@ def execute(
 
         with Progress():
             result = run_pr(opts, base, new_only=new_only)
+            if any(name == "markdown" for name, _ in outputs):  # the PR summary carries the change impact
+                from pmo_lint.impact.branch import with_impact
+
+                result = with_impact(result, opts, base)
     else:
         with Progress():
             result = check(opts).result

@@ -5,6 +5,11 @@ it with its parent. Results are cached by commit id (a commit never changes), so
 only the commits that are new. The cache lives in ``<cache-dir>/history/<key>/``, where the key
 covers the tool version and the configuration, one signed file per commit; ``computed.log`` there
 lists every commit computed, one a line, which tells what a run had to do.
+
+Each row also says what its commit changed: the findings added and resolved against its first
+parent, compared by the engine's line-independent fingerprint, so a finding whose line only moved
+is neither. The change-control findings (GOV040-GOV044) are about the commit itself: they are
+listed as added on the commit that made the change and never count as resolved on the next one.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ import hashlib
 import json
 import os
 import stat
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,15 +33,20 @@ from pmo_lint.commands.params import DATE, comma_list_option
 
 if TYPE_CHECKING:
     from pmo_lint.cache.policy_memo import PolicyMemo
+    from pmo_lint.diagnostics import Diagnostic
     from pmo_lint.gitmode import Target
     from pmo_lint.loader.discover import SourceFile
     from pmo_lint.loader.gitio import Commit, TreeEntry
     from pmo_lint.loader.gittree import Tree
     from pmo_lint.model.catalog import Catalog
+    from pmo_lint.options import Run
     from pmo_lint.outcome import FileOutcome
+    from pmo_lint.rules.base import ChangeSet
     from pmo_lint.rules.policy import PolicySet
 
-CACHE_VERSION = 2  # 2: rows are signed
+CACHE_VERSION = 3  # 2: rows are signed; 3: rows list the findings added and resolved
+MAX_LISTED = 500  # findings per list in one row (a first commit adds them all); the rest are only counted
+TEXT_LISTED = 10  # findings the text output lists under a row
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,10 @@ def command(
     """Findings per commit along the first-parent history of HEAD, oldest first.
 
     Each commit is checked as of its commit date, with the change-control rules comparing it with
-    its parent. Results are cached by commit id in the cache folder (`cache-dir`, default
-    .pmo-lint-cache/), so a re-run computes only new commits. `--format json` is what the site reads.
+    its parent. Under each row, the findings the commit added (+) and resolved (-), with their rule
+    codes and what they are about; a finding whose line only moved is neither. Results are cached by
+    commit id in the cache folder (`cache-dir`, default .pmo-lint-cache/), so a re-run computes only
+    new commits. `--format json` is what the site reads.
     """
     from pmo_lint.errors import UsageError
 
@@ -92,20 +104,74 @@ def command(
     opts = HistoryOptions(path or Path(), config_path, since, max_commits, not no_cache, select, ignore)
     rows, computed = compute_history(opts)
     click.echo(f"{len(rows)} commit(s): {computed} computed, {len(rows) - computed} from the cache", err=True)
+    rows = with_lapsed(rows)
     if per == "week":
         rows = per_week(rows)
     click.echo(json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows))
     return EXIT_OK
 
 
+def with_lapsed(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with ``lapsed``: the change-control findings of the row before, which concern that commit only
+    and so are gone from this one's counts without being resolved (0 for the first row shown)."""
+    out, before = [], 0
+    for row in rows:
+        out.append({**row, "lapsed": before})
+        before = int(row.get("changeControlFindings", 0))
+    return out
+
+
 def per_week(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The last commit of each ISO week, with its week (``2025-W23``): the state the week ended in."""
-    last: dict[str, dict[str, Any]] = {}
+    """The last commit of each ISO week, with its week (``2025-W23``): the state the week ended in, and
+    the findings the week added and resolved (one added and resolved within the week is neither)."""
+    weeks: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         year, week, _ = dt.datetime.fromisoformat(row["date"]).isocalendar()
-        key = f"{year}-W{week:02d}"
-        last[key] = {**row, "week": key}
-    return [last[k] for k in sorted(last)]
+        weeks.setdefault(f"{year}-W{week:02d}", []).append(row)
+    return [
+        {**group[-1], "week": key, "lapsed": group[0].get("lapsed", 0), **_net_change(group)}
+        for key, group in sorted(weeks.items())
+    ]
+
+
+def _net_change(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The added and resolved lists of consecutive rows as one change."""
+    added: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    resolved: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    omitted = Counter[str]()
+    for row in rows:
+        for rec in row.get("added", ()):
+            fp = rec.get("fingerprint", "")
+            if not rec.get("changeControl") and resolved.get(fp):
+                resolved[fp].pop()  # resolved earlier in the week, back again: no change
+            else:
+                added[fp].append(rec)
+        for rec in row.get("resolved", ()):
+            fp = rec.get("fingerprint", "")
+            if added.get(fp):
+                added[fp].pop()  # added earlier in the week, gone again: no change
+            else:
+                resolved[fp].append(rec)
+        omitted.update(row.get("omitted") or {})
+    return {
+        "added": sorted((r for recs in added.values() for r in recs), key=_record_order),
+        "resolved": sorted((r for recs in resolved.values() for r in recs), key=_record_order),
+        "omitted": {"added": omitted["added"], "resolved": omitted["resolved"]},
+    }
+
+
+def _record_order(rec: Mapping[str, Any]) -> tuple[int, str, str, str, str]:
+    rank = {"error": 0, "warning": 1, "info": 2}.get(rec.get("severity", ""), 3)
+    return (rank, rec.get("code", ""), rec.get("entity", ""), rec.get("file", ""), rec.get("message", ""))
+
+
+def subject_text(rec: Mapping[str, Any]) -> str:
+    """What a finding is about, in a few words: ``project crm-migration``, else its file, else the portfolio."""
+    entity = str(rec.get("entity") or "")
+    if entity:
+        kind, _, name = entity.partition(":")
+        return f"{kind} {name}" if name else entity
+    return str(rec.get("file") or "") or "portfolio"
 
 
 def render_text(rows: Sequence[dict[str, Any]]) -> str:
@@ -116,7 +182,30 @@ def render_text(rows: Sequence[dict[str, Any]]) -> str:
             f"{r['commit'][:12]:<12} {r['date'][:10]:<10} "
             f"{c['error']:>6} {c['warning']:>8} {c['info']:>5}  {r['author']}"
         )
+        lines.extend(_change_lines(r))
     return "\n".join(lines)
+
+
+def _change_lines(row: Mapping[str, Any]) -> list[str]:
+    """Under a row: ``+ CODE subject: message`` for each finding added, ``- ...`` for each resolved."""
+    added, resolved = list(row.get("added", ())), list(row.get("resolved", ()))
+    shown = [("+", rec) for rec in added] + [("-", rec) for rec in resolved]
+    shown = shown[:TEXT_LISTED]
+    out = []
+    for sign, rec in shown:
+        note = " (waived)" if rec.get("waived") else ""
+        out.append(f"  {sign} {rec.get('code', '')} {subject_text(rec)}: {rec.get('message', '')}{note}")
+    omitted = row.get("omitted") or {}
+    shown_added = sum(1 for sign, _ in shown if sign == "+")
+    more_added = len(added) - shown_added + int(omitted.get("added", 0))
+    more_resolved = len(resolved) - (len(shown) - shown_added) + int(omitted.get("resolved", 0))
+    more = [f"{n} more {what}" for n, what in ((more_added, "added"), (more_resolved, "resolved")) if n]
+    if more:
+        out.append(f"  … {', '.join(more)}; see --format json")
+    lapsed = int(row.get("lapsed", 0))
+    if lapsed:
+        out.append(f"  · {lapsed} change-control finding(s) of the commit before concern that commit only")
+    return out
 
 
 class HistoryCache:
@@ -250,6 +339,88 @@ class _State:
         return self.blobs == other.blobs and self.problems == other.problems and self.files == other.files
 
 
+@dataclass(frozen=True)
+class _Findings:
+    """One commit's findings by fingerprint, with what it takes to describe them (the catalog's titles)."""
+
+    commit: str
+    items: tuple[tuple[str, Diagnostic], ...] = ()  # (fingerprint, finding), each fingerprint computed once
+    waived: frozenset[str] = frozenset()  # fingerprints of the findings a waiver or comment hides
+    catalog: Catalog | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, commit: str, run: Run) -> _Findings:
+        result = run.result
+        return cls(
+            commit,
+            tuple((d.fingerprint, d) for d in result.diagnostics),
+            frozenset(d.fingerprint for d in result.suppressed),
+            run.catalog,
+        )
+
+
+def finding_changes(
+    before: Sequence[tuple[str, Diagnostic]], after: Sequence[tuple[str, Diagnostic]], transient: frozenset[str]
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The findings ``after`` has and ``before`` has not, and those ``before`` has and ``after`` has not, by
+    fingerprint (a repeat counts). Findings of the ``transient`` rules (change control) are about the change
+    itself: each is added, none is resolved."""
+    old: dict[str, int] = Counter(fp for fp, d in before if d.rule not in transient)
+    new: dict[str, list[Diagnostic]] = defaultdict(list)
+    added = []
+    for fp, d in after:
+        if d.rule in transient:
+            added.append(d)
+        else:
+            new[fp].append(d)
+    for fp, found in new.items():
+        added.extend(found[old.get(fp, 0) :])
+    kept = Counter({fp: len(found) for fp, found in new.items()})
+    resolved = []
+    for fp, d in before:
+        if d.rule in transient:
+            continue
+        if kept[fp] > 0:
+            kept[fp] -= 1
+        else:
+            resolved.append(d)
+    return added, resolved
+
+
+def _record(d: Diagnostic, catalog: Catalog | None, transient: frozenset[str], waived: bool) -> dict[str, Any]:
+    title = ""
+    if d.entity and catalog is not None:
+        found = catalog.lookup(d.entity, kinds=())
+        title = (found.entity.metadata.title or "") if found is not None else ""
+    return {
+        "code": d.code,
+        "rule": d.rule,
+        "severity": d.severity.label,
+        "file": d.path,
+        "entity": d.entity,
+        "title": title,
+        "message": d.message,
+        "fingerprint": d.fingerprint,
+        "changeControl": d.rule in transient,
+        "waived": waived,
+    }
+
+
+def _changes(before: _Findings, after: _Findings, transient: frozenset[str]) -> dict[str, Any]:
+    """A row's ``added``, ``resolved`` and ``omitted`` (what did not fit in the lists)."""
+    added, resolved = finding_changes(before.items, after.items, transient)
+    added_recs = sorted((_record(d, after.catalog, transient, False) for d in added), key=_record_order)
+    resolved_recs = sorted(
+        (_record(d, before.catalog, transient, d.fingerprint in after.waived) for d in resolved), key=_record_order
+    )
+    return {
+        "added": added_recs[:MAX_LISTED],
+        "resolved": resolved_recs[:MAX_LISTED],
+        "omitted": {"added": max(len(added) - MAX_LISTED, 0), "resolved": max(len(resolved) - MAX_LISTED, 0)},
+        "changeControlFindings": sum(1 for _, d in after.items if d.rule in transient),
+    }
+
+
 class _Walk:
     """Commits oldest first, each from the one before: the tree is changed by the commit's diff, and
     only files whose blob is new are read, parsed and validated (by blob, in batches).
@@ -274,6 +445,10 @@ class _Walk:
         self.sources: dict[tuple[str, str], SourceFile] = {}
         self.policies: PolicySet | None = None  # the rule packs, loaded by the first run for all of them
         self.memo_cel = _policy_memo()
+        self.known: _Findings | None = None  # the findings of the last commit run, for the next one's changes
+        from pmo_lint.rules.builtin_history import HISTORY_RULES
+
+        self.transient = frozenset(r.meta.id for r in HISTORY_RULES)
 
     # -- reading --------------------------------------------------------------------------------
     def _wanted(self, entry: TreeEntry) -> bool:
@@ -408,16 +583,51 @@ class _Walk:
                 if row is None:
                     if unchanged and previous is not None and previous[1] and _same_day(previous[0], commit):
                         row = _stamp(previous[0], commit)  # same inputs as the commit before: same verdict
+                        if self.known is not None and self.known.commit == commit.parents[0]:
+                            self.known = replace(self.known, commit=commit.oid)
                     else:
                         row = self._run(commit, current, parent)
                     yield i, row
                 previous = (row, unchanged)
                 parent = current
 
-    def _run(self, commit: Commit, current: _State, parent: _State | None) -> dict[str, Any]:
+    def _check(self, as_of: dt.date, state: _State, changes: ChangeSet | None) -> Run:
         from pmo_lint.options import RunInputs, RunOptions
-        from pmo_lint.rules.base import ChangeSet, FileVersion
         from pmo_lint.run import check
+
+        t = self.t
+        inputs = RunInputs(
+            config=t.config,
+            load=lambda _root, _config: (state.outcomes, state.sources),
+            files=state.files,
+            locate=False,
+            changes=changes,
+            policies=self.policies,
+            policy_memo=self.memo_cel,
+        )
+        opts = self.opts
+        run_opts = RunOptions(
+            paths=(t.root,), config_path=opts.config_path, select=opts.select, ignore=opts.ignore, as_of=as_of
+        )
+        done = check(run_opts, inputs)
+        self.policies = done.policies
+        self.memo_cel.stored, self.memo_cel.used = self.memo_cel.used, {}  # keep what this run used
+        return done
+
+    def _before(self, commit: Commit, parent: _State | None) -> _Findings:
+        """The findings of the commit's first parent, to compare the commit's with."""
+        if not commit.parents or parent is None:
+            return _Findings("")  # a first commit adds every finding it has
+        if self.known is not None and self.known.commit == commit.parents[0]:
+            return self.known
+        # the parent's row came from the cache or lies before --since: run it once, without its change-control
+        # findings, which never count as resolved; every commit after it is compared with the one before
+        found = self.t.repo.log(commit.parents[0], max_count=1)
+        as_of = (found[0] if found else commit).date.date()
+        return _Findings.of(parent.commit, self._check(as_of, parent, None))
+
+    def _run(self, commit: Commit, current: _State, parent: _State | None) -> dict[str, Any]:
+        from pmo_lint.rules.base import ChangeSet, FileVersion
 
         t = self.t
         changes: ChangeSet | None = None
@@ -430,27 +640,12 @@ class _Walk:
                 for rel, o in by_rel.items()
             }
             changes = ChangeSet(parent.catalog(), frozenset(changed), t.config.git.require_approver_commits, versions)
-        inputs = RunInputs(
-            config=t.config,
-            load=lambda _root, _config: (current.outcomes, current.sources),
-            files=current.files,
-            locate=False,
-            changes=changes,
-            policies=self.policies,
-            policy_memo=self.memo_cel,
-        )
-        opts = self.opts
-        run_opts = RunOptions(
-            paths=(t.root,),
-            config_path=opts.config_path,
-            select=opts.select,
-            ignore=opts.ignore,
-            as_of=commit.date.date(),
-        )
-        done = check(run_opts, inputs)
-        self.policies = done.policies
-        self.memo_cel.stored, self.memo_cel.used = self.memo_cel.used, {}  # keep what this run used
+        before = self._before(commit, parent)
+        done = self._check(commit.date.date(), current, changes)
         result = done.result
+        after = _Findings.of(commit.oid, done)
+        delta = _changes(before, after, self.transient)
+        self.known = after
         pack_of = {m.code: m.pack for m in result.rules or ()}
         packs = Counter(pack_of.get(d.code, "") for d in result.diagnostics)
         return {
@@ -460,6 +655,7 @@ class _Walk:
             "files": result.files_checked,
             "counts": result.counts(),
             "packs": dict(sorted(packs.items())),
+            **delta,
         }
 
 
@@ -489,4 +685,6 @@ def _same_day(row: dict[str, Any], commit: Commit) -> bool:
 
 
 def _stamp(row: dict[str, Any], commit: Commit) -> dict[str, Any]:
-    return {**row, "commit": commit.oid, "date": commit.date.isoformat(), "author": commit.author}
+    # the same verdict again: nothing added or resolved (and no change control: the portfolio did not change)
+    nothing = {"added": [], "resolved": [], "omitted": {"added": 0, "resolved": 0}, "changeControlFindings": 0}
+    return {**row, **nothing, "commit": commit.oid, "date": commit.date.isoformat(), "author": commit.author}

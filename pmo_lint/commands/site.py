@@ -94,7 +94,7 @@ def execute_build(opts: SiteCommandOptions) -> int:
     from pmo_lint.errors import UsageError
     from pmo_lint.loader.discover import find_root
     from pmo_lint.site.defaults import default_mkdocs_yml
-    from pmo_lint.site.generator import generate, release_memory, write_site
+    from pmo_lint.site.generator import generate, navigation, release_memory, write_site
 
     if importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("material") is None:
         raise UsageError("site build needs MkDocs and Material for MkDocs: pip install 'pmo-lint[site]'")
@@ -104,8 +104,12 @@ def execute_build(opts: SiteCommandOptions) -> int:
         # the portfolio's own configuration: its pmo-lint plugin generates the pages
         if "pmo-lint" not in own.read_text(encoding="utf-8", errors="replace"):
             raise UsageError(f"{own} does not list the pmo-lint plugin; add `- pmo-lint: {{portfolio: .}}` to plugins")
-        if opts.history or opts.sections or opts.config_path:
-            raise UsageError(f"{own} configures the site: set history, sections and config_file in its pmo-lint plugin")
+        if opts.sections or opts.config_path:
+            given = "--section" if opts.sections else "--config"
+            raise UsageError(
+                f"{given} does not apply to {own}, which configures the site: set sections and config_file in its "
+                "pmo-lint plugin (--history and --as-of do apply)"
+            )
         if not opts.trust_config:
             from pmo_lint.site.trust import refused
 
@@ -115,16 +119,23 @@ def execute_build(opts: SiteCommandOptions) -> int:
                     f"{own} would run code of the repository or publish files from outside it; refused without "
                     "--trust-config:\n  " + "\n  ".join(problems)
                 )
+        # this build's date and trend reach the plugin through the environment: the user's file is not edited
         env = {"PMO_LINT_AS_OF": opts.as_of.isoformat()} if opts.as_of else {}
+        if opts.history:
+            from pmo_lint.site.history import load_history
+
+            load_history(opts.history)  # a missing or malformed file is named now, not deep in MkDocs' output
+            env["PMO_LINT_HISTORY"] = str(opts.history.resolve())
         return _mkdocs_build(own, opts.out, env)
     site = generate(opts.portfolio, _site_options(opts))
     with tempfile.TemporaryDirectory(prefix="pmo-lint-site-") as tmp:
         work = Path(tmp)
         write_site(site, work / "docs")
         title = f"{site.data.get('organization') or 'Portfolio'} portfolio"
+        nav = navigation(site.pages)  # the summary first, where MkDocs alone would put index.md
         del site  # on disk now; MkDocs' process needs the memory
         release_memory()
-        (work / "mkdocs.yml").write_text(default_mkdocs_yml(title), encoding="utf-8")
+        (work / "mkdocs.yml").write_text(default_mkdocs_yml(title, nav=nav), encoding="utf-8")
         code = _mkdocs_build(work / "mkdocs.yml", opts.out, {})
     if code == EXIT_OK:
         click.echo(f"built the site of {root} in {opts.out}", err=True)
@@ -140,8 +151,8 @@ _history_opt = click.option(
 _section_opt = comma_list_option(
     "--section",
     "sections",
-    help="Only these sections (repeatable or comma-separated): dashboard, projects, strategy, roadmap, risks, "
-    "resources, prioritisation, audit, templates, rules. Default: all.",
+    help="Only these sections (repeatable or comma-separated): summary, dashboard, projects, strategy, roadmap, risks, "
+    "resources, prioritisation, changes, audit, templates, rules. Default: all.",
 )
 _config_opt = click.option(
     "--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file."

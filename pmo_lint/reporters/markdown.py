@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
-from pmo_lint.diagnostics import Diagnostic, Result, Severity
+from pmo_lint.diagnostics import Diagnostic, Result, Severity, Table
 from pmo_lint.reporters.common import (
     clean_controls,
     compared_with_base,
@@ -59,6 +59,20 @@ def _file_blocks(result: Result, items: Sequence[Diagnostic], level: str) -> lis
     return blocks
 
 
+def table_lines(tables: Sequence[Table], level: str = "####") -> list[str]:
+    """Plain-text tables (the change impact) as Markdown: a heading, the note and the table, every cell escaped."""
+    out: list[str] = []
+    for t in tables:
+        out += ["", f"{level} {escape(t.title)}"]
+        if t.note:
+            out += ["", escape(t.note)]
+        if t.headers and t.rows:
+            marks = ("---:" if i in t.numeric else "---" for i in range(len(t.headers)))
+            out += ["", "| " + " | ".join(escape(h) for h in t.headers) + " |", "| " + " | ".join(marks) + " |"]
+            out += ["| " + " | ".join(escape(c) or " " for c in row) + " |" for row in t.rows]
+    return out
+
+
 def _sections(result: Result) -> list[tuple[list[str], int]]:
     """The blocks in the order they are listed; in PR mode new findings first, each part under its heading."""
     if pr_counts(result) is None:
@@ -91,6 +105,8 @@ def render(result: Result, *, max_bytes: int | None = None) -> str:
         f"| suppressed inline | {inline} |",
         f"| waived | {waived} |",
     ]
+    if result.pr is not None and result.pr.impact:
+        lines += ["", "### Change impact", *table_lines(result.pr.impact)]
     size = sum(len(line.encode()) + 1 for line in lines)
     shown = 0
     for block, listed in _sections(result):

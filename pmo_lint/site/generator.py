@@ -61,8 +61,15 @@ def in_navigation(rel: str) -> bool:
     return rel == "index.md" or rel in PAGE_OF_SECTION.values()
 
 
+def navigation(rels: Iterable[str]) -> list[str]:
+    """The pages of the navigation, in its order: the sections' order (the executive summary first, then
+    the dashboard, which is the site's home page), then any other page that belongs there."""
+    order = {PAGE_OF_SECTION[s]: i for i, s in enumerate(SECTIONS)}
+    return sorted((r for r in rels if in_navigation(r)), key=lambda r: (order.get(r, len(order)), r))
+
+
 # the same as a MkDocs `not_in_nav` setting (gitignore patterns), for sites built from written pages
-NOT_IN_NAV_PATTERNS = ("/projects/*.md", "!/projects/index.md", "*_*.md")
+NOT_IN_NAV_PATTERNS = ("/projects/*.md", "!/projects/index.md", "/changes/*.md", "*_*.md")
 
 
 def check_sections(sections: Iterable[str]) -> tuple[str, ...]:
@@ -76,6 +83,7 @@ def check_sections(sections: Iterable[str]) -> tuple[str, ...]:
 def _renderers() -> dict[str, Any]:
     from pmo_lint.site.page import (
         audit,
+        changes,
         dashboard,
         priority,
         project,
@@ -84,10 +92,12 @@ def _renderers() -> dict[str, Any]:
         roadmap,
         rule,
         strategy,
+        summary,
         template,
     )
 
     return {
+        "summary": summary.render,
         "dashboard": dashboard.render,
         "projects": project.render,
         "strategy": strategy.render,
@@ -95,6 +105,7 @@ def _renderers() -> dict[str, Any]:
         "risks": risk.render,
         "resources": resource.render,
         "prioritisation": priority.render,
+        "changes": changes.render,
         "audit": audit.render,
         "templates": template.render,
         "rules": rule.render,
@@ -115,7 +126,7 @@ def build_site(
     run's facts, so the pages show what the check judged)."""
     chosen = check_sections(sections)
     view = build_view(catalog, result, facts)
-    ctx = Ctx(view, frozenset(chosen), history, tuple(templates), tuple(rules))
+    ctx = Ctx(view, frozenset(chosen), history, tuple(templates), tuple(rules), facts=facts)
     renderers = _renderers()
     pages: dict[str, str] = {}
     for section in SECTIONS:
@@ -290,8 +301,11 @@ def write_site(site: Site, out: Path) -> list[Path]:
     """Write every file under ``out`` (created) and remove the files an earlier run wrote that are gone now.
 
     ``out/.pmo-lint-generated`` lists what was written, so only files this command made are ever removed.
+    The stylesheets go along (``assets/pmo-lint/``), for the ``extra_css`` of the site built from the pages.
     """
-    files = site.files()
+    from pmo_lint.site.assets import stylesheets
+
+    files = {**site.files(), **stylesheets()}
     manifest = out / MANIFEST
     try:
         previous = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
@@ -324,6 +338,7 @@ __all__ = [
     "build_site",
     "generate",
     "in_navigation",
+    "navigation",
     "release_memory",
     "write_site",
 ]

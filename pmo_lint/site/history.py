@@ -3,7 +3,9 @@
 The reader is tolerant about the shape: a list of points, or an object holding one under
 ``points``, ``commits`` or ``history``; each point names its commit (``commit``/``sha``), a
 ``date``, and either counts by severity (``counts``/``summary``/``bySeverity``) or the findings
-themselves (``findings``/``diagnostics`` with a ``severity`` each), or just a ``total``.
+themselves (``findings``/``diagnostics`` with a ``severity`` each), or just a ``total``. A point of
+``pmo-lint history`` also lists the findings its commit ``added`` and ``resolved`` (code, severity,
+file, entity, title, message each); what is not understood there is left out, never an error.
 """
 
 from __future__ import annotations
@@ -16,6 +18,21 @@ from typing import Any
 from pmo_lint.errors import InputError
 
 _SEVERITIES = ("error", "warning", "info")
+MAX_TEXT = 1000  # characters kept of a message: the file is input, a page shows it
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A finding a commit added or resolved, as the history file describes it."""
+
+    code: str
+    severity: str  # error, warning or info ("" when the file says something else)
+    file: str
+    entity: str  # "project:crm-migration", or ""
+    title: str  # the entity's display name, or ""
+    message: str
+    change_control: bool = False  # about the commit itself (a baseline changed without a change request)
+    waived: bool = False  # resolved by a waiver or an inline comment, not by a fix
 
 
 @dataclass(frozen=True)
@@ -23,10 +40,18 @@ class HistoryPoint:
     commit: str
     date: str
     counts: tuple[int, int, int]  # error, warning, info
+    added: tuple[FindingChange, ...] = ()
+    resolved: tuple[FindingChange, ...] = ()
+    omitted: int = 0  # findings added or resolved that the file counts but does not list
+    lapsed: int = 0  # change-control findings of the commit before, gone without being resolved
 
     @property
     def total(self) -> int:
         return sum(self.counts)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.resolved or self.omitted)
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,31 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
+def _text(value: Any, limit: int = 200) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _change(raw: Any) -> FindingChange | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
+        return None
+    severity = raw.get("severity")
+    return FindingChange(
+        code=_text(raw["code"], 40),
+        severity=severity if severity in _SEVERITIES else "",
+        file=_text(raw.get("file")),
+        entity=_text(raw.get("entity")),
+        title=_text(raw.get("title")),
+        message=_text(raw.get("message"), MAX_TEXT),
+        change_control=raw.get("changeControl") is True,
+        waived=raw.get("waived") is True,
+    )
+
+
+def _changes(raw: Any) -> tuple[FindingChange, ...]:
+    items = raw if isinstance(raw, list) else []
+    return tuple(c for c in (_change(i) for i in items) if c is not None)
+
+
 def _point(raw: Any) -> HistoryPoint | None:
     if not isinstance(raw, dict):
         return None
@@ -45,7 +95,16 @@ def _point(raw: Any) -> HistoryPoint | None:
     date = str(raw.get("date") or raw.get("committedDate") or raw.get("time") or "")[:25]
     counts = raw.get("counts") or raw.get("summary") or raw.get("bySeverity")
     if isinstance(counts, dict):
-        return HistoryPoint(commit, date, tuple(_int(counts.get(s)) for s in _SEVERITIES))  # type: ignore[arg-type]
+        omitted = raw.get("omitted")
+        return HistoryPoint(
+            commit,
+            date,
+            tuple(_int(counts.get(s)) for s in _SEVERITIES),  # type: ignore[arg-type]
+            added=_changes(raw.get("added")),
+            resolved=_changes(raw.get("resolved")),
+            omitted=sum(_int(v) for v in omitted.values()) if isinstance(omitted, dict) else 0,
+            lapsed=_int(raw.get("lapsed")),
+        )
     items = raw.get("findings") if "findings" in raw else raw.get("diagnostics")
     if isinstance(items, list):
         tally = [0, 0, 0]

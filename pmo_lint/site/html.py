@@ -133,30 +133,57 @@ def block(*lines: str) -> str:
     return f'<div class="pmo-block">\n{body}\n</div>\n'
 
 
+SHORT_CHARS = 22  # a column whose cells all show at most this many holds short values (dates, amounts…)
+_MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\]\([^)]*\)")
+# a date (2025-06-30) or an amount with its currency (95,000 EUR), raw or escaped: what must not be broken
+_UNBREAKABLE = re.compile(r"\d{4}(?:-|&#45;)\d\d|\d [A-Z]{3}\b")
+
+
+def _shown(match: re.Match[str]) -> str:
+    return "x" if match.group(0)[0] == "&" else ""  # a character reference shows as one character
+
+
+def _short(text: str) -> bool:
+    """Whether a cell shows at most SHORT_CHARS characters (markup and link targets not counted)."""
+    return len(text) <= SHORT_CHARS or len(_MARKUP.sub(_shown, text)) <= SHORT_CHARS
+
+
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
-    """A Markdown table; cells must already be safe (``esc``, links, badges), headers are ours."""
+    """A Markdown table; cells must already be safe (``esc``, links, badges), headers are ours.
+
+    A left-aligned column of short cells holding a date or an amount is marked ``:--`` (explicitly left):
+    the site's stylesheet keeps its cells on one line, so a date is never broken at its hyphens nor an
+    amount from its currency, while columns of longer text wrap. The marking is in the alignment row only
+    (the cells keep their text), and only where needed: each marked cell costs the page a style attribute.
+    """
     spec = align or "l" * len(headers)
-    marks = {"l": "---", "r": "--:", "c": ":-:"}
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(marks[a] for a in spec) + "|"]
-    count = 0
+    lines = ["| " + " | ".join(headers) + " |", ""]
+    short = [a == "l" for a in spec]
+    dated = [False] * len(spec)
     for row in rows:
+        for i, text in enumerate(row[: len(spec)]):
+            if short[i]:
+                short[i] = _short(text)
+                dated[i] = dated[i] or _UNBREAKABLE.search(text) is not None
         lines.append("| " + " | ".join(c if c else " " for c in row) + " |")
-        count += 1
-    if not count:
+    if len(lines) == 2:
         return "_None._\n"
+    marks = {"l": "---", "r": "--:", "c": ":-:"}
+    lines[1] = "|" + "|".join(":--" if short[i] and dated[i] else marks[a] for i, a in enumerate(spec)) + "|"
     return "\n".join(lines) + "\n"
 
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "": "#9e9e9e"}
 
 
-def rag_badge(rag: str | None, note: str = "") -> Html:
-    """A coloured RAG label; the word is there too, so colour is never the only signal."""
+def rag_badge(rag: str | None, note: str = "", *, empty: str = "n/a") -> Html:
+    """A coloured RAG label; the word is there too, so colour is never the only signal. ``empty``: the
+    word shown when there is no RAG ("no report", "not judged")."""
     value = rag if rag in RAG_COLOURS else ""
     title = f' title="{esc_attr(note)}"' if note else ""
     return Html(
         f'<span class="pmo-rag pmo-rag-{value or "none"}"{title} style="background:{RAG_COLOURS[value]};'
-        f'color:#fff;padding:0 .3em;border-radius:.2em;font-size:.85em;white-space:nowrap">{value or "n/a"}</span>'
+        f'color:#fff;padding:0 .3em;border-radius:.2em;font-size:.85em;white-space:nowrap">{value or esc(empty)}</span>'
     )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pmo_lint.facts.leaver import Holding
     from pmo_lint.model.catalog import Catalog, LoadedEntity
     from pmo_lint.model.kinds import (
+        Baseline,
         PMOConfig,
         PMOConfigSpec,
         Project,
@@ -68,6 +69,18 @@ class RiskView:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A decision the latest status report asks for, with how long it has waited (the ``decisions`` fact)."""
+
+    text: str
+    open: bool
+    raised: dt.date  # its raisedDate, else the first report of the project that listed it
+    waiting_days: int | None  # from ``raised`` to the as-of date (to the decision date once decided)
+    needed_by: dt.date | None
+    decider: str | None  # the reference as written; None: the project's sponsor decides
+
+
+@dataclass(frozen=True)
 class Indicators:
     """The six symptoms of an organisation that needs a PMO (the PMO text), per project."""
 
@@ -75,7 +88,7 @@ class Indicators:
     over_budget: bool
     not_aligned: bool
     stale_status: bool
-    no_template: bool
+    no_standard_process: bool
     not_trackable: bool
 
 
@@ -96,9 +109,16 @@ INDICATOR_TEXT: tuple[tuple[str, str, str], ...] = (
     (
         "stale_status",
         "Stale status",
-        "in a phase that reports status, no status report or the latest is older than the status cadence",
+        "in a phase that owes status reports (execution and closing stages; intake, initiation and planning owe "
+        "none unless their phase in pmo.yaml sets statusReports), with no report yet or the latest older than "
+        "the status cadence",
     ),
-    ("no_template", "No standard process", "not started from a portfolio template (spec.template unset)"),
+    (
+        "no_standard_process",
+        "No standard process",
+        "not following the PMO's lifecycle: the phase is not one of pmo.yaml's phases, or a gate due up to the "
+        "current phase has no approved decision recorded",
+    ),
     ("not_trackable", "Not trackable", "neither a status report nor a milestone"),
 )
 
@@ -124,6 +144,36 @@ class Health:
     @property
     def why(self) -> str:
         return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class Slip:
+    """The forecast finish against two baselines: the first approved one (what the sponsor first agreed) and
+    the active one (what the project is measured against now, after approved re-baselines or a quiet edit)."""
+
+    forecast: dt.date | None
+    first: Baseline | None  # the earliest baseline whose approving gate or change request is recorded approved
+    active: Baseline | None
+    first_days: int | None
+    active_days: int | None  # the finishSlipDays fact
+    active_approved: bool  # the active baseline's approving decision is recorded as approved
+
+    @property
+    def rebaselined(self) -> bool:
+        return self.first is not None and self.active is not None and self.first.id != self.active.id
+
+    @property
+    def text(self) -> str:
+        """ "+45 days vs first baseline, +0 vs active"; one number when the two baselines are one."""
+        if self.first_days is None and self.active_days is None:
+            return ""
+        if not self.rebaselined and self.active_days is not None:
+            return f"{self.active_days:+d} days"
+        if self.active_days is None:
+            return f"{self.first_days:+d} days vs first baseline"
+        if self.first_days is None:
+            return f"{self.active_days:+d} days vs active baseline"
+        return f"{self.first_days:+d} days vs first baseline, {self.active_days:+d} vs active"
 
 
 @dataclass
@@ -157,6 +207,8 @@ class ProjectView:
     maturity: str = ""
     computed_rank: int | None = None
     health: Health = field(default_factory=lambda: Health(None, None, None, ()))
+    slip: Slip = field(default_factory=lambda: Slip(None, None, None, None, None, True))
+    decisions: list[Decision] = field(default_factory=list)  # those of the latest status report
 
     @property
     def project(self) -> Project:
@@ -262,6 +314,29 @@ def portfolio_facts(catalog: Catalog, result: Result, facts: Facts | None = None
     return facts
 
 
+def _decisions(reports: list[LoadedEntity], facts: Facts) -> list[Decision]:
+    """The decisions of the project's latest report (the one the facts mark latest as of the date)."""
+    for item in reports:
+        rf = facts.of(item)
+        if not rf.get("isLatest"):
+            continue
+        entries = item.entity.spec.decisions_needed  # type: ignore[attr-defined]
+        out = []
+        for entry, row in zip(entries, rf.get("decisions") or (), strict=False):
+            out.append(
+                Decision(
+                    text=row["text"],
+                    open=row["state"] == "open",
+                    raised=dt.date.fromisoformat(row["raisedDate"]),
+                    waiting_days=_int(row["waitingDays"]),
+                    needed_by=dt.date.fromisoformat(row["neededBy"]) if row["neededBy"] else None,
+                    decider=None if isinstance(entry, str) else entry.decider,
+                )
+            )
+        return out
+    return []
+
+
 # -- assembly ----------------------------------------------------------------------------------------
 def _target_names(targets: list[str]) -> set[str]:
     # a waiver target "project:x", "x" or "risk:x/r-1" concerns project x
@@ -334,7 +409,9 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
             not_aligned=not f.get("alignedGoals"),
             # only phases that report status can be late with it (intake and planning owe no report)
             stale_status=bool(f.get("needsStatusReports")) and (age is None or age > cadence),
-            no_template=ps.template is None,
+            # the PMO's lifecycle followed: a known phase and every gate due so far approved (GOV014, GOV002)
+            no_standard_process=not f.get("phaseKnown")
+            or not set(f.get("gatesRequired") or ()) <= set(f.get("gatesApproved") or ()),
             not_trackable=not reports and not ps.milestones,
         )
         risks = []
@@ -355,6 +432,7 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
                 )
             )
         risks.sort(key=lambda r: (-(r.score or 0), r.name))
+        decisions = _decisions(records[(StatusReport.KIND, name)], facts)
         view = ProjectView(
             item=item,
             name=name,
@@ -384,11 +462,13 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
             waivers=[w for w in waivers if name in _target_names(w.entity.spec.targets)],  # type: ignore[attr-defined]
             maturity=f.get("maturityLevel") or "",
             computed_rank=_int(f.get("computedRank")),
+            decisions=decisions,
         )
         projects.append(view)
     projects.sort(key=lambda p: p.name)
     portfolio = PortfolioView(as_of, config, catalog, result, projects, [], waivers)
     for view in projects:
+        view.slip = baseline_slip(view.project, catalog, view.finish_slip_days)
         view.health = computed_health(view, portfolio)
     from pmo_lint.facts.leaver import bookings, holdings
 
@@ -401,7 +481,9 @@ def build_view(catalog: Catalog, result: Result, facts: Facts | None = None) -> 
 def computed_health(p: ProjectView, view: PortfolioView) -> Health:
     """Reported and computed RAG. Computed: red on the signals the watermelon check treats as red (CPI or SPI
     below the red threshold, a key milestone overdue, a critical risk open); amber when the project is behind
-    schedule or over budget as the site measures it, or the checks found errors in it; green otherwise. Not
+    schedule or over budget as the site measures it, the finish is past the first approved baseline by more than
+    the slip threshold while the active baseline has no approved decision, or the checks found errors in it;
+    green otherwise. Not
     judged for a closed or cancelled project, and while there is nothing to judge (no earned value, actual cost,
     key milestone or finding)."""
     latest = p.latest
@@ -432,6 +514,21 @@ def computed_health(p: ProjectView, view: PortfolioView) -> Health:
         red.append(f"{critical} critical risk{'s' if critical != 1 else ''} open")
     if th is not None and p.finish_slip_days is not None and p.finish_slip_days > th.finish_slip_days:
         amber.append(f"finish {p.finish_slip_days} days later than the baseline")
+    slip = p.slip
+    if (
+        th is not None
+        and slip.rebaselined
+        and not slip.active_approved
+        and slip.first_days is not None
+        and slip.first_days > th.finish_slip_days
+        and slip.first is not None
+        and slip.active is not None
+    ):
+        # the active baseline was moved without an approved decision: the first approved one still counts
+        amber.append(
+            f"finish {slip.first_days} days later than the first approved baseline {slip.first.id}; the active "
+            f"baseline {slip.active.id} has no approved decision"
+        )
     if p.bac is not None and p.actual_cost > p.bac:
         amber.append("actual cost above the budget")
     elif th is not None and evm is not None and evm.eac is not None and p.bac:
@@ -449,6 +546,41 @@ def computed_health(p: ProjectView, view: PortfolioView) -> Health:
     if evm is None and not spec.actuals and not any(m.key for m in spec.milestones):
         return health(None, ["not judged yet: no earned value, actual cost or key milestone"])
     return health("green", [])
+
+
+def baseline_approved(project: Project, baseline: Baseline, catalog: Catalog) -> bool:
+    """Whether the gate or change request that approved ``baseline`` is recorded as approved."""
+    kind, _, ref = baseline.approved_by.partition(":")
+    if kind == "gate":
+        return any(g.gate == ref and g.decision == "approved" for g in project.spec.lifecycle.gates)
+    found = catalog.lookup(baseline.approved_by, kinds=("ChangeRequest",), namespace=project.name)
+    return found is not None and found.entity.spec.approval.status == "approved"  # type: ignore[attr-defined]
+
+
+def baseline_slip(project: Project, catalog: Catalog, active_days: int | None) -> Slip:
+    """The forecast finish against the first approved baseline and the active one. ``active_days`` is the
+    finishSlipDays fact; the first approved baseline is the earliest by date (then list order) whose approval
+    is recorded, else the earliest of all."""
+    spec = project.spec
+    forecast = spec.schedule.forecast.finish if spec.schedule.forecast else None
+    active = next((b for b in spec.baselines if b.id == spec.active_baseline), None) if spec.active_baseline else None
+    ordered = sorted(enumerate(spec.baselines), key=lambda ib: (ib[1].date, ib[0]))
+    approved = [b for _, b in ordered if baseline_approved(project, b, catalog)]
+    first = approved[0] if approved else (ordered[0][1] if ordered else None)
+    first_days = (forecast - first.schedule.finish).days if first is not None and forecast is not None else None
+    active_ok = active is None or baseline_approved(project, active, catalog)
+    return Slip(forecast, first, active, first_days, active_days, active_ok)
+
+
+def person_name(catalog: Catalog, ref: str | None) -> str:
+    """The display name of the person ``ref`` names (``person:ana`` or ``ana``), falling back to the name;
+    the reference as written when it names nobody in the portfolio."""
+    if not ref:
+        return ""
+    found = catalog.lookup(ref, kinds=("Person",))
+    if found is None:
+        return ref.split(":")[-1]
+    return found.entity.spec.profile.display_name.strip() or found.entity.name  # type: ignore[attr-defined]
 
 
 def severity_counts(diags: Iterable[Diagnostic]) -> dict[str, int]:

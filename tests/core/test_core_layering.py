@@ -39,6 +39,7 @@ RANK: dict[str, int] = {
     "fixer": 9,
     "reporters": 10,
     "output": 10,  # the writer of what reporters render
+    "impact": 10,  # the change-impact preview: two checked portfolios compared (PR mode's reading, reporters' Markdown)
     "site": 11,
     "register": 11,  # import and export of spreadsheets
     "commands": 12,
@@ -50,6 +51,7 @@ PEERS: set[tuple[str, str]] = {
     ("paths", "errors"),
     ("options", "diagnostics"),
     ("register", "site"),  # the export's health column is the site's computed health
+    ("impact", "reporters"),  # the impact's Markdown is the reporters' (one escaping, one table shape)
 }
 # the lowest layers are narrower than "anything below" (STYLE.md's table)
 ONLY: dict[str, set[str]] = {

@@ -164,6 +164,16 @@ def test_github_workflow_is_valid_and_calls_the_cli_correctly(pmo: Callable[...,
     assert f"sarif={upload['with']['sarif_file']}" in calls[0]
     assert next(s for s in site_steps if "upload-pages-artifact" in str(s.get("uses")))["with"]["path"] == "site"
     assert calls[1][-2:] == ["--out", "site"]
+    # the pull request's change impact: written once, shown in the job summary and posted from that file
+    impact_steps = flow["jobs"]["impact"]["steps"]
+    impact_runs = [s["run"] for s in impact_steps if "run" in s]
+    (impact,) = _cli_calls(impact_runs)
+    _assert_cli_accepts(impact)
+    assert impact[:2] == ["pmo-lint", "impact"]
+    assert impact[-4:] == ["--format", "markdown", "--output", "pmo-lint-impact.md"]
+    assert impact[impact.index("--base") + 1] == "auto"
+    assert any("pmo-lint-impact.md" in r and "GITHUB_STEP_SUMMARY" in r for r in impact_runs)
+    assert "--body-file pmo-lint-impact.md" in impact_runs[-1] and "body=@pmo-lint-impact.md" in impact_runs[-1]
 
 
 def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(pmo: Callable[..., CliResult], repo: Path) -> None:
@@ -178,6 +188,11 @@ def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(pmo: Callable[..., CliRe
     assert f"gitlab={report}" in calls[0]
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
     assert calls[1][-2:] == ["--out", "public"]
+    (impact,) = _cli_calls(ci["pmo-lint-impact"]["script"])
+    _assert_cli_accepts(impact)
+    assert impact[:2] == ["pmo-lint", "impact"] and impact[-2:] == ["--output", "pmo-lint-impact.md"]
+    assert ci["pmo-lint-impact"]["artifacts"]["paths"] == ["pmo-lint-impact.md"]
+    assert ci["pmo-lint-impact"]["artifacts"]["expose_as"] == "pmo-lint change impact"
 
 
 def test_other_generated_files_parse(pmo: Callable[..., CliResult], repo: Path) -> None:
@@ -295,7 +310,9 @@ def test_ci_commands_run_in_the_new_portfolio(repo: Path) -> None:
     assert run_cli("new", "project", "demo", cwd=repo).code == 0
     flow = _load_yaml(repo / ".github/workflows/pmo-lint.yml")
     ci = _load_yaml(repo / ".gitlab-ci.yml")
-    texts = [s["run"] for job in flow["jobs"].values() for s in job["steps"] if "run" in s]
+    # a push runs every job but the pull request's impact (tests/init/test_init_ci.py runs that one)
+    pushed = [job for job in flow["jobs"].values() if job.get("if") != "github.event_name == 'pull_request'"]
+    texts = [s["run"] for job in pushed for s in job["steps"] if "run" in s]
     texts += ci["pmo-lint"]["script"] + ci["pages"]["script"]
     for line in texts:
         if not line.strip().startswith("pmo-lint "):

@@ -30,6 +30,7 @@ BIN = Path(sys.executable).parent
 TOOLS = ROOT / "tests" / "tools"
 PORTFOLIO = "governance/pmo"
 CI_FILES = (".github/workflows/pmo-lint.yml", ".gitlab-ci.yml")
+PR_ONLY = "github.event_name == 'pull_request'"  # the condition of the jobs only a pull request runs
 # the current major version of every action the workflow uses (checked against their releases)
 ACTIONS = {
     "actions/checkout": "v6",
@@ -204,7 +205,7 @@ def _pip_lines(root: Path) -> list[str]:
     flow = _yaml(root / ".github/workflows/pmo-lint.yml")
     ci = _yaml(root / ".gitlab-ci.yml")
     lines = [s["run"] for job in flow["jobs"].values() for s in job["steps"] if "run" in s]
-    lines += ci["pmo-lint"]["script"] + ci["pages"]["script"]
+    lines += ci["pmo-lint"]["script"] + ci["pmo-lint-impact"]["script"] + ci["pages"]["script"]
     return [line for line in lines if line.startswith("pip install")]
 
 
@@ -225,7 +226,8 @@ def test_every_generated_file_follows_the_install_source(
 ) -> None:
     assert _init(repo, "--install", spec) == 0
     site = requirement.replace("pmo-lint", "pmo-lint[site]", 1)
-    assert _pip_lines(repo) == [f"pip install {shlex.quote(r)}" for r in (requirement, site, requirement, site)]
+    expected = (requirement, requirement, site, requirement, requirement, site)  # check, impact, site on each CI
+    assert _pip_lines(repo) == [f"pip install {shlex.quote(r)}" for r in expected]
     config = _yaml(repo / ".pre-commit-config.yaml")
     assert [(r["repo"], r["rev"]) for r in config["repos"]] == [(repo_url, rev)]
     assert [h["id"] for h in config["repos"][0]["hooks"]] == ["pmo-lint-fix", "pmo-lint"]
@@ -248,7 +250,7 @@ def test_a_local_install_defines_the_hooks_and_names_the_folder(repo: Path, tmp_
     assert _pip_lines(repo)[0] == f"pip install {source.as_posix()}"
     # a folder inside the repository is named from the repository root, where CI runs
     assert main(["init", "--yes", "--force", "--install", str(vendored), str(repo)]) == 0
-    assert _pip_lines(repo)[:2] == ["pip install ./tools/pmo-lint", "pip install './tools/pmo-lint[site]'"]
+    assert _pip_lines(repo)[1:3] == ["pip install ./tools/pmo-lint", "pip install './tools/pmo-lint[site]'"]
 
 
 def test_hook_fields_match_the_manifest() -> None:
@@ -293,6 +295,8 @@ def test_workflow_uses_current_actions_and_the_permissions_they_need(repo: Path)
     assert check["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
     site = flow["jobs"]["site"]
     assert site["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # the impact job may comment on the pull request, and nothing else
+    assert flow["jobs"]["impact"]["permissions"] == {"contents": "read", "pull-requests": "write"}
     # the site is published whether or not the check finds errors
     assert "needs" not in site
     assert "failure" not in site["if"] and "success" not in site["if"]
@@ -309,11 +313,13 @@ def test_gitlab_pages_publishes_whatever_the_check_says(repo: Path) -> None:
 # --- a portfolio in a sub-folder of a repository -------------------------------------------------------
 
 
-def _commands(root: Path) -> list[str]:
+def _commands(root: Path, *, pull_request: bool = False) -> list[str]:
+    """The generated pmo-lint commands a push runs; with ``pull_request``, those only a pull request runs."""
     flow = _yaml(root / ".github/workflows/pmo-lint.yml")
     ci = _yaml(root / ".gitlab-ci.yml")
-    lines = [s["run"] for job in flow["jobs"].values() for s in job["steps"] if "run" in s]
-    lines += ci["pmo-lint"]["script"] + ci["pages"]["script"]
+    jobs = [j for j in flow["jobs"].values() if (j.get("if") == PR_ONLY) == pull_request]
+    lines = [s["run"] for job in jobs for s in job["steps"] if "run" in s]
+    lines += ci["pmo-lint-impact"]["script"] if pull_request else ci["pmo-lint"]["script"] + ci["pages"]["script"]
     return [line for line in lines if line.startswith("pmo-lint ")]
 
 
@@ -331,6 +337,9 @@ def test_init_in_a_subfolder_writes_tool_files_at_the_repository_root(repo: Path
         assert words[1:3] in (["check", PORTFOLIO], ["site", "build"]), command
         if words[1] == "site":
             assert words[3] == PORTFOLIO, command
+    impact = _commands(repo, pull_request=True)
+    assert len(impact) == 2
+    assert all(shlex.split(c)[1:3] == ["impact", PORTFOLIO] for c in impact), impact
     hooks = _yaml(repo / ".pre-commit-config.yaml")["repos"][0]["hooks"]
     for hook in hooks:
         pattern = re.compile(hook["files"])
@@ -385,9 +394,10 @@ def test_existing_repository_files_get_pmo_lint_added(repo: Path, capsys: pytest
     assert ci["stages"] == ["build"]
     assert ci["build"] == {"stage": "build", "script": ["make"]}
     included = _yaml(repo / ".gitlab/pmo-lint.gitlab-ci.yml")
-    assert set(included) == {"pmo-lint", "pages"}
+    assert set(included) == {"pmo-lint", "pmo-lint-impact", "pages"}
     # stages the pipeline does not declare would be an error: GitLab's .pre and .post always exist
     assert (included["pmo-lint"]["stage"], included["pages"]["stage"]) == (".pre", ".post")
+    assert included["pmo-lint-impact"]["stage"] == ".pre"
     for rel in (".gitlab-ci.yml", ".gitlab/pmo-lint.gitlab-ci.yml"):
         _check_jsonschema("vendor.gitlab-ci", repo / rel)
     result = _pre_commit("validate-config", ".pre-commit-config.yaml", cwd=repo, home=repo.parent / "home")
@@ -563,3 +573,104 @@ def test_gitlab_pipeline_with_its_own_includes_is_told_what_to_add(
     assert (repo / ".gitlab-ci.yml").read_text(encoding="utf-8") == existing
     assert "add `include: [{local: .gitlab/pmo-lint.gitlab-ci.yml}]` to it by hand" in err
     _check_jsonschema("vendor.gitlab-ci", repo / ".gitlab/pmo-lint.gitlab-ci.yml")
+
+
+# --- the change impact on pull requests --------------------------------------------------------------------
+
+
+def test_impact_comment_is_safe_for_pull_requests_from_forks(repo: Path) -> None:
+    """`pull_request` only; the write token goes to the comment step alone, which skips forks and reads no
+    text of the pull request through an expression (the classic script injection)."""
+    assert _init(repo) == 0
+    flow = _yaml(repo / ".github/workflows/pmo-lint.yml")
+    assert set(flow["on"]) == {"pull_request", "push", "workflow_dispatch"}  # no pull_request_target
+    assert flow["permissions"] == {"contents": "read"}
+    job = flow["jobs"]["impact"]
+    assert job["if"] == PR_ONLY
+    checkout = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    with_token = [s for s in job["steps"] if "github.token" in json.dumps(s)]
+    assert [s.get("name") for s in with_token] == [job["steps"][-1].get("name")]
+    comment = job["steps"][-1]
+    assert comment["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    for step in job["steps"]:
+        for expression in re.findall(r"\$\{\{(.*?)\}\}", step.get("run", "")):
+            pytest.fail(f"an expression inside a shell script: {expression}")
+    assert set(comment["env"]) == {"GH_TOKEN", "GH_REPO", "PR"}
+    assert comment["env"]["PR"] == "${{ github.event.pull_request.number }}"
+
+
+FAKE_GH = """#!/bin/sh
+# records each call; answers the comment listing with $FAKE_FOUND
+printf '%s\\n' "$*" >> "$GH_LOG"
+case "$*" in
+  "api repos/acme/portfolio/issues/12/comments --paginate --jq "*) [ -n "$FAKE_FOUND" ] && echo "$FAKE_FOUND" ;;
+esac
+exit 0
+"""
+
+
+@pytest.mark.parametrize(("found", "expected"), [("", "pr comment 12"), ("987", "api --method PATCH")])
+def test_impact_comment_is_created_once_then_updated(repo: Path, tmp_path: Path, found: str, expected: str) -> None:
+    """The comment step's script with a stand-in `gh`: a first run comments, a later run edits that comment."""
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    assert _init(repo) == 0
+    step = _yaml(repo / ".github/workflows/pmo-lint.yml")["jobs"]["impact"]["steps"][-1]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    (repo / "pmo-lint-impact.md").write_text("<!-- pmo-lint-impact -->\n## pmo-lint: change impact\n")
+    log = tmp_path / "gh.log"
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GH_LOG": str(log),
+        "FAKE_FOUND": found,
+        "GH_TOKEN": "dummy",
+        "GH_REPO": "acme/portfolio",
+        "PR": "12",
+    }
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert calls[0].startswith("api repos/acme/portfolio/issues/12/comments --paginate --jq ")
+    assert 'startswith("<!-- pmo-lint-impact -->")' in calls[0] and '"github-actions[bot]"' in calls[0]
+    assert len(calls) == 2 and calls[1].startswith(expected)
+    if found:
+        assert calls[1] == "api --method PATCH repos/acme/portfolio/issues/comments/987 -F body=@pmo-lint-impact.md"
+    else:
+        assert calls[1] == "pr comment 12 --body-file pmo-lint-impact.md"
+
+
+def test_generated_impact_command_runs_on_a_pull_request(repo: Path) -> None:
+    """The impact job's command, run as GitHub runs it on a pull request (GITHUB_BASE_REF set, the base
+    branch fetched as origin/main), writes the marked Markdown the comment step posts."""
+    assert _init(repo / PORTFOLIO, "--install", "0.3.1") == 0
+    git(repo, "checkout", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "portfolio")
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    git(repo, "checkout", "-q", "-b", "feature")
+    github, gitlab = _commands(repo, pull_request=True)
+    assert github == gitlab
+    env = {**os.environ, **GIT_ENV, "NO_COLOR": "1", "GITHUB_BASE_REF": "main"}
+    env.pop("CI_MERGE_REQUEST_DIFF_BASE_SHA", None)
+    argv = [sys.executable, "-m", "pmo_lint", *shlex.split(github)[1:]]
+    done = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    text = (repo / "pmo-lint-impact.md").read_text(encoding="utf-8")
+    assert text.startswith("<!-- pmo-lint-impact -->\n## pmo-lint: change impact\n")
+    assert "against origin/main" in text
+
+
+def test_gitlab_impact_runs_in_merge_requests_only(repo: Path) -> None:
+    assert _init(repo) == 0
+    job = _yaml(repo / ".gitlab-ci.yml")["pmo-lint-impact"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    assert job["artifacts"] == {
+        "when": "always",
+        "expose_as": "pmo-lint change impact",
+        "paths": ["pmo-lint-impact.md"],
+    }

@@ -36,3 +36,5 @@ def test_wheel_ships_the_templates_and_schemas(tmp_path: Path) -> None:
         for path in folder.iterdir():
             assert path.relative_to(PACKAGE_DIR.parent.parent).as_posix() in names
     assert "pmo_lint/_data/schemas/project.schema.json" in names
+    # the site's stylesheets are package data too: a site built from the installed wheel links them
+    assert {"pmo_lint/site/assets/pmo-lint.css", "pmo_lint/site/assets/print.css"} <= names

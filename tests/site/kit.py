@@ -202,9 +202,12 @@ def chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
-def chromium(browser: str, profile: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def chromium(
+    browser: str, profile: Path, url: str, *extra: str, timeout: float = 90
+) -> subprocess.CompletedProcess[str]:
     """One headless run: no sandbox (root in CI), no GPU, no QUIC, no background traffic, and every
-    host name but 127.0.0.1 unresolvable, so a test can never reach the network."""
+    host name but 127.0.0.1 unresolvable, so a test can never reach the network. A later
+    ``--virtual-time-budget`` in ``extra`` replaces the default one (Chromium keeps a switch's last value)."""
     cmd = [
         browser,
         "--headless",
@@ -222,7 +225,7 @@ def chromium(browser: str, profile: Path, url: str, *extra: str) -> subprocess.C
         *extra,
         url,
     ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def page_requests(netlog: Path) -> list[tuple[str, str]]:

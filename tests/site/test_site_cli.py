@@ -17,7 +17,11 @@ def test_generate_writes_pages_without_mkdocs(tmp_path: Path) -> None:
     assert res.code == 0, res.err
     assert (out / "index.md").is_file() and (out / "projects" / "hostile.md").is_file()
     assert not (out / "risks.md").exists()
-    assert "wrote 6 file(s)" in res.err
+    # 5 pages, data.json and the stylesheets
+    from pmo_lint.site.assets import stylesheets
+
+    assert f"wrote {6 + len(stylesheets())} file(s)" in res.err
+    assert sorted(stylesheets()) == sorted(p.relative_to(out).as_posix() for p in out.rglob("*.css"))
 
 
 def test_generator_does_not_import_mkdocs() -> None:
@@ -59,7 +63,7 @@ def test_build_with_own_mkdocs_yml_takes_options_from_it(tmp_path: Path) -> None
     shutil.copytree(PORTFOLIO, root)
     (root / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - pmo-lint\n", encoding="utf-8")
     res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), "--section", "risks", env=QUIET)
-    assert res.code == 2 and "set history, sections and config_file in its pmo-lint plugin" in res.err
+    assert res.code == 2 and "set sections and config_file in its pmo-lint plugin" in res.err
 
 
 def test_trend_from_real_history_json(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from tests.site.kit import PORTFOLIO
 
 AS_OF = dt.date(2025, 6, 30)
 ALL_PAGES = {
+    "summary.md",
     "index.md",
     "projects/index.md",
     "projects/crm-migration.md",
@@ -28,6 +29,8 @@ ALL_PAGES = {
     "risks.md",
     "resources.md",
     "prioritisation.md",
+    "changes.md",
+    "changes/crm-migration--cr-001.md",  # the test portfolio's change request awaiting a decision
     "audit.md",
     "templates.md",
     "rules.md",
@@ -78,7 +81,7 @@ def test_dashboard_shows_indicators_health_and_budget(site) -> None:  # type: ig
         "ACME Corp",
     ):
         assert text in page, text
-    # crm-migration has a template; data-lake and hostile do not: 2 of 3 active projects
+    # crm-migration records its gate decisions; data-lake and hostile do not: 2 of 3 active projects
     assert re.search(r"No standard process \| \*\*67%\*\* \| 2 / 3", page)
     assert re.search(r"Not trackable \| \*\*33%\*\* \| 1 / 3", page)  # data-lake: no report, no milestone
     assert "<svg" in page and "Budget at completion, actual cost" in page
@@ -192,7 +195,7 @@ def test_data_file_has_the_numbers(site) -> None:  # type: ignore[no-untyped-def
     crm = next(p for p in data["projects"] if p["name"] == "crm-migration")
     assert crm["evm"]["cpi"] == round(200000 / 240000, 4) and crm["health"]["schedule"] == "red"
     assert crm["finishSlipDays"] == 42 and crm["computedRank"] == 1
-    assert data["indicatorsPercent"]["no_template"] == 66.7
+    assert data["indicatorsPercent"]["no_standard_process"] == 66.7  # data-lake, hostile: gates not recorded
 
 
 def test_write_site_removes_only_its_own_stale_files(tmp_path: Path, site) -> None:  # type: ignore[no-untyped-def]
@@ -223,7 +226,10 @@ def test_templates_are_read_safely(tmp_path: Path) -> None:
 
 
 def test_sections_constant_lists_every_renderer() -> None:
-    assert len(SECTIONS) == 10
+    from pmo_lint.site.generator import _renderers
+    from pmo_lint.site.page.common import PAGE_OF_SECTION
+
+    assert list(_renderers()) == list(SECTIONS) == list(PAGE_OF_SECTION)
 
 
 def test_a_generated_portfolio_of_many_projects(tmp_path: Path) -> None:

@@ -101,8 +101,8 @@ def test_a_project_page_keeps_its_raw_data_and_charts_out_of_the_search_index() 
     assert '<details data-search-exclude="raw">' in raw
     assert "&#34;apiVersion&#34;&#58; &#34;pmo&#45;lint&#47;v1&#34;,\n" in raw  # one line of JSON per line
     assert '<figure data-search-exclude="chart"><svg' in page
-    # the overview above it is indexed and names the project's people and risks as they are written
-    assert "| Owner &#40;project manager&#41; | jdoe |" in page
+    # the overview above it is indexed and names the project's people (by display name) and risks
+    assert "| Owner &#40;project manager&#41; | Jo Doe |" in page
     assert "</a>r-001 |" in page
 
 

@@ -7,13 +7,18 @@ import json
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pmo_lint.diagnostics import Diagnostic
 from pmo_lint.site.history import History
 from pmo_lint.site.html import Html, esc, md_table, name_text, nav_title
 from pmo_lint.site.view import PortfolioView, project_page
 
+if TYPE_CHECKING:
+    from pmo_lint.facts import Facts
+
 SECTIONS: tuple[str, ...] = (
+    "summary",  # first: the board's page, first in the navigation (the dashboard stays the site's home)
     "dashboard",
     "projects",
     "strategy",
@@ -21,11 +26,13 @@ SECTIONS: tuple[str, ...] = (
     "risks",
     "resources",
     "prioritisation",
+    "changes",  # change requests awaiting a decision, each with its impact
     "audit",
     "templates",
     "rules",
 )
 PAGE_OF_SECTION = {
+    "summary": "summary.md",
     "dashboard": "index.md",
     "projects": "projects/index.md",
     "strategy": "strategy.md",
@@ -33,6 +40,7 @@ PAGE_OF_SECTION = {
     "risks": "risks.md",
     "resources": "resources.md",
     "prioritisation": "prioritisation.md",
+    "changes": "changes.md",
     "audit": "audit.md",
     "templates": "templates.md",
     "rules": "rules.md",
@@ -46,6 +54,7 @@ class Ctx:
     history: History | None = None
     templates: tuple[tuple[str, str, str], ...] = ()  # (path, title, text) of the portfolio's templates/
     rules: tuple[object, ...] = field(default=())  # RuleMeta of every rule, sorted by code
+    facts: Facts | None = None  # the run's facts, when the caller has them (the changes section reads them)
 
     def has(self, section: str) -> bool:
         return section in self.sections

@@ -6,10 +6,12 @@ from collections import Counter
 
 from pmo_lint.site.html import RAG_COLOURS, Html, block, esc, md_table, money, num, pct, rag_badge
 from pmo_lint.site.page.common import Ctx, as_of_note, front, paged_table, project_link, section_link
+from pmo_lint.site.page.health import RAGS, Rollup, computed_cell, rollup, watermelon_badge
 from pmo_lint.site.svg import hbar_chart
 from pmo_lint.site.view import DIMENSIONS, INDICATOR_TEXT, TREND_REPORTS, ProjectView, severity_counts
 
 HERE = "index.md"
+DIMENSION_HEADERS = ("Overall", "Schedule", "Cost", "Resources", "Scope")  # the order of DIMENSIONS
 BUDGET_CHART_MAX = 25  # projects in the budget chart (largest BAC first); the table lists all
 
 
@@ -30,6 +32,34 @@ def _cards(items: list[tuple[str, str]]) -> str:
     return f'<div class="grid cards pmo-cards">\n<ul>{lis}</ul>\n</div>\n'
 
 
+def _health_counts(health: Rollup) -> str:
+    """Active projects by overall health, as reported and as computed, side by side."""
+    rows = [
+        (rag_badge(rag, empty="no report / not judged"), str(health.reported[rag]), str(health.computed[rag]))
+        for rag in (*RAGS, "")
+        if health.reported[rag] or health.computed[rag]
+    ]
+    headers = ("Overall health (active projects)", "Reported", "Computed")
+    note = (
+        "\n*No report*: no status report yet; *not judged*: no earned value, actual cost or key milestone to "
+        "judge yet.\n"
+        if health.reported[""] or health.computed[""]
+        else ""
+    )
+    return md_table(headers, rows, "lrr") + note
+
+
+def _watermelons(ctx: Ctx, pages: dict[str, str], active: list[ProjectView]) -> str:
+    """The active projects reported green whose figures are red, each with why."""
+    melons = [p for p in active if p.health.watermelon]
+    if not melons:
+        return "\nNo active project is reported green while its figures are red.\n"
+    rows = [(project_link(ctx, HERE, p.name, p.title), watermelon_badge(), esc(p.health.why)) for p in melons]
+    title = "Reported green, figures red"
+    head = f"\n### {title}\n\n{len(melons):,} active project{'s' if len(melons) != 1 else ''}:\n\n"
+    return head + paged_table(pages, HERE, title, ("Project", "Health", "Why"), rows, key="melon")
+
+
 def render(ctx: Ctx) -> dict[str, str]:
     v = ctx.view
     active = [p for p in v.projects if p.active]
@@ -41,12 +71,18 @@ def render(ctx: Ctx) -> dict[str, str]:
     parts.append("\n" + as_of_note(ctx))
     total_bac = sum(p.bac or 0 for p in active)
     total_ac = sum(p.actual_cost for p in active)
+    health = rollup(active)
     parts.append(
         _cards(
             [
                 ("projects (active / all)", f"{len(active)} / {len(v.projects)}"),
                 ("budget at completion, active", esc(money(total_bac, cur))),
                 ("actual cost, active", esc(money(total_ac, cur))),
+                (
+                    "computed health, active (red / amber / green)",
+                    " / ".join(str(health.computed[rag]) for rag in RAGS),
+                ),
+                ("watermelons: reported green, figures red", str(len(health.watermelons))),
                 ("open risks", str(sum(1 for p in active for r in p.risks if r.open))),
                 ("findings (error / warning / info)", f"{counts['error']} / {counts['warning']} / {counts['info']}"),
                 ("waivers", str(len(v.waivers))),
@@ -71,19 +107,14 @@ def render(ctx: Ctx) -> dict[str, str]:
     order = phases + sorted(set(by_phase) - set(phases))
     parts.append(md_table(("Phase", "Projects"), [(esc(ph), str(by_phase[ph])) for ph in order if by_phase[ph]], "lr"))
     parts.append("\n")
-    by_health = Counter(p.latest.spec.health.overall.rag if p.latest else "" for p in active)
-    parts.append(
-        md_table(
-            ("Overall health (active projects)", "Projects"),
-            [(rag_badge(rag), str(by_health[rag])) for rag in ("green", "amber", "red", "") if by_health[rag]],
-            "lr",
-        )
-    )
+    parts.append(_health_counts(health))
+    parts.append(_watermelons(ctx, pages, active))
 
     parts.append("\n## RAG status\n\n")
     parts.append(
-        "Latest status report of each active project, in the five dimensions; the trend shows the overall "
-        f"health of the last {TREND_REPORTS} reports, oldest first.\n\n"
+        "Latest status report of each active project, in the five dimensions; **Computed** is the overall "
+        "health the figures and checks give (earned value, key milestones, critical risks, errors found), with "
+        f"the reasons; the trend shows the overall health of the last {TREND_REPORTS} reports, oldest first.\n\n"
     )
     rag_rows = []
     for p in active:
@@ -95,8 +126,9 @@ def render(ctx: Ctx) -> dict[str, str]:
             for d in DIMENSIONS
         ]
         when = latest.spec.report_date.isoformat() if latest else "no report"
-        rag_rows.append((project_link(ctx, HERE, p.name, p.title), esc(p.phase), *dims, trend(p), when))
-    rag_headers = ("Project", "Phase", "Overall", "Schedule", "Cost", "Resources", "Scope", "Trend", "Report")
+        link = project_link(ctx, HERE, p.name, p.title)
+        rag_rows.append((link, esc(p.phase), dims[0], computed_cell(p.health), *dims[1:], trend(p), when))
+    rag_headers = ("Project", "Phase", "Overall", "Computed", *DIMENSION_HEADERS[1:], "Trend", "Report")
     parts.append(paged_table(pages, HERE, "RAG status", rag_headers, rag_rows, key="rag"))
 
     parts.append("\n## Budget and actual cost\n\n")

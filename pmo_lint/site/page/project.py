@@ -31,14 +31,15 @@ from pmo_lint.site.page.common import (
     rel,
     section_link,
 )
+from pmo_lint.site.page.health import computed_cell, health_block, reported_badge
 from pmo_lint.site.svg import Series, line_chart
-from pmo_lint.site.view import DIMENSIONS, ProjectView
+from pmo_lint.site.view import DIMENSIONS, ProjectView, person_name
 
 if TYPE_CHECKING:
-    from pmo_lint.model.kinds import Benefit, ChangeRequest, Risk, Waiver
+    from pmo_lint.model.kinds import Baseline, Benefit, ChangeRequest, Risk, Waiver
 
 INDEX = "projects/index.md"
-PROJECT_LIST_HEADERS = ("Project", "Title", "Phase", "State", "Health", "BAC", "Portfolio", "Program")
+PROJECT_LIST_HEADERS = ("Project", "Title", "Phase", "State", "Reported", "Computed", "BAC", "Portfolio", "Program")
 
 
 def _kv(rows: list[tuple[str, str]]) -> str:
@@ -59,13 +60,30 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def _person_label(ctx: Ctx, ref: str | None) -> str:
-    """ "Jo PM (jo-pm)" for a person of the portfolio, else the reference as written."""
-    if not ref:
+    """The display name of a person of the portfolio, else the reference as written."""
+    return person_name(ctx.view.catalog, ref)
+
+
+def _baseline_label(b: Baseline | None) -> str:
+    if b is None:
         return ""
-    found = ctx.view.catalog.lookup(ref, kinds=("Person",))
-    if found is None:
-        return ref
-    return f"{found.entity.spec.profile.display_name} ({found.entity.name})"  # type: ignore[attr-defined]
+    kind, _, ref = b.approved_by.partition(":")
+    by = f"gate {ref}" if kind == "gate" else f"change request {ref}"
+    return f"{b.id}: finish {b.schedule.finish}, set {b.date}, approved by {by}"
+
+
+def _active_label(p: ProjectView) -> str:
+    """The active baseline, and a warning when its approving decision is not recorded as approved."""
+    slip = p.slip
+    if slip.active is None:
+        return p.project.spec.active_baseline or ""
+    if not slip.rebaselined:
+        first = f"{slip.active.id} (the first approved baseline)"
+        return first if slip.active_approved else _baseline_label(slip.active)
+    text = _baseline_label(slip.active)
+    if not slip.active_approved:
+        text += " (no approved decision recorded for it)"
+    return text
 
 
 def _issues_and_decisions(ctx: Ctx, p: ProjectView) -> str:
@@ -193,8 +211,9 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
                 ("Gates", esc(gates)),
                 ("Portfolio", portfolio),
                 ("Program", program),
-                ("Owner (project manager)", name_text(_ref_name(spec.owner))),
-                ("Sponsor", name_text(_ref_name(spec.sponsor))),
+                ("Health (reported / computed)", f"{reported_badge(p.health)} / {computed_cell(p.health)}"),
+                ("Owner (project manager)", esc(_person_label(ctx, spec.owner))),
+                ("Sponsor", esc(_person_label(ctx, spec.sponsor))),
                 ("Template", esc(spec.template or "none")),
                 ("Strategic goals", esc(", ".join(p.goals))),
                 ("Priority score / rank", esc(f"{num(p.priority_score)} / {p.computed_rank or '–'}")),
@@ -210,13 +229,14 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
         out.append("\n### Business case\n\n" + block(f"<p>{esc(spec.business_case.summary)}</p>"))
 
     out.append("\n## Health\n\n")
+    out.append(block(health_block(p.health)) + "\n")
     latest = p.latest
     if latest:
         h = latest.spec.health
         out.append(f"Latest status report: {latest.spec.report_date} ({p.status_age} days before the as-of date).\n\n")
         out.append(
             md_table(
-                ("Dimension", "RAG", "Comment"),
+                ("Dimension", "Reported RAG", "Comment"),
                 [(d, rag_badge(getattr(h, d).rag), esc(getattr(h, d).comment or "")) for d in DIMENSIONS],
             )
         )
@@ -251,11 +271,9 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
                 ("Approved", esc(f"{s.approved.start} to {s.approved.end}") if s.approved else ""),
                 ("Forecast finish", esc(str(s.forecast.finish)) if s.forecast else ""),
                 ("Actual", esc(f"{s.actual.start or '?'} to {s.actual.finish or '…'}") if s.actual else ""),
-                ("Active baseline", esc(spec.active_baseline or "")),
-                (
-                    "Finish slip against the baseline",
-                    f"{p.finish_slip_days} days" if p.finish_slip_days is not None else "",
-                ),
+                ("First approved baseline", esc(_baseline_label(p.slip.first))),
+                ("Active baseline", esc(_active_label(p))),
+                ("Finish slip", esc(p.slip.text)),
             ]
         )
     )
@@ -264,23 +282,25 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
     for b in spec.baselines:
         if b.id == spec.active_baseline:
             baseline_dates = dict(b.schedule.milestones)
-    out.append(
-        md_table(
-            ("Id", "Milestone", "Key", "Baseline", "Forecast", "Actual", "Status"),
-            [
-                (
-                    name_text(m.id),
-                    esc(m.title),
-                    "yes" if m.key else "",
-                    str(baseline_dates.get(m.id, "")),
-                    str(m.forecast_date),
-                    str(m.actual_date or ""),
-                    esc(m.status),
-                )
-                for m in spec.milestones
-            ],
+    # after a re-baseline, the dates first approved stand beside the active ones
+    first_dates = dict(p.slip.first.schedule.milestones) if p.slip.first and p.slip.rebaselined else None
+    milestone_rows = []
+    for m in spec.milestones:
+        first = (str(first_dates.get(m.id, "")),) if first_dates is not None else ()
+        milestone_rows.append(
+            (
+                name_text(m.id),
+                esc(m.title),
+                "yes" if m.key else "",
+                *first,
+                str(baseline_dates.get(m.id, "")),
+                str(m.forecast_date),
+                str(m.actual_date or ""),
+                esc(m.status),
+            )
         )
-    )
+    base_headers = ("First baseline", "Active baseline") if first_dates is not None else ("Baseline",)
+    out.append(md_table(("Id", "Milestone", "Key", *base_headers, "Forecast", "Actual", "Status"), milestone_rows))
 
     out.append("\n## Budget and earned value\n\n")
     e = p.evm
@@ -369,7 +389,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
             (
                 name_text(w.entity.name),
                 esc(ws.check),
-                name_text(_ref_name(ws.approved_by)),
+                esc(_person_label(ctx, ws.approved_by)),
                 str(ws.expires),
                 esc(ws.justification),
             )
@@ -396,7 +416,8 @@ def render(ctx: Ctx) -> dict[str, str]:
             esc(p.title),
             esc(p.phase),
             esc(p.state),
-            rag_badge(p.latest.spec.health.overall.rag if p.latest else None),
+            reported_badge(p.health),
+            computed_cell(p.health),
             esc(money(p.bac, p.currency)),
             esc(p.portfolio),
             esc(p.program),
@@ -411,7 +432,7 @@ def render(ctx: Ctx) -> dict[str, str]:
             pages,
             INDEX,
             "Projects",
-            ("Project", "Title", "Phase", "State", "Health", "BAC", "Portfolio", "Program"),
+            PROJECT_LIST_HEADERS,
             rows,
         )
     )

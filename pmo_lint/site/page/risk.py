@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from pmo_lint.site.html import block, esc
 from pmo_lint.site.page.common import Ctx, as_of_note, front, paged_table, project_link, rel
-from pmo_lint.site.view import RiskView, project_page
+from pmo_lint.site.view import RiskView, person_name, project_page
 
 HERE = "risks.md"
 RANK_COLOURS = {"low": "#a5d6a7", "medium": "#fff59d", "high": "#ffb74d", "critical": "#e57373", "": "#eeeeee"}
@@ -95,7 +95,7 @@ def _register(ctx: Ctx, items: list[RiskView], pages: dict[str, str], title: str
                 str(r.score or "–"),
                 esc(r.rank),
                 esc(r.item.entity.spec.state),  # type: ignore[attr-defined]
-                esc((r.item.entity.spec.owner or "").split(":")[-1]),  # type: ignore[attr-defined]
+                esc(person_name(ctx.view.catalog, r.item.entity.spec.owner)),  # type: ignore[attr-defined]
             )
         )
     headers = ("Risk", "Project", "Title", "Score", "Rank", "State", "Owner")

@@ -6,8 +6,9 @@ from collections import defaultdict
 
 from pmo_lint.site.html import block, esc, name_text
 from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, paged_table, project_link
+from pmo_lint.site.page.health import computed_cell, live, reported_badge, rollup, rollup_line
 from pmo_lint.site.svg import GanttRow, gantt
-from pmo_lint.site.view import ProjectView, baseline_finish, forecast_finish
+from pmo_lint.site.view import ProjectView, Slip, forecast_finish
 
 HERE = "roadmap.md"
 COLOURS = {"green": "#43a047", "amber": "#ef8f00", "red": "#e53935"}
@@ -22,20 +23,33 @@ def _row(p: ProjectView) -> GanttRow:
     for b in spec.baselines:
         if b.id == spec.active_baseline:
             baseline = (b.schedule.start, b.schedule.finish)
-    rag = p.latest.spec.health.schedule.rag if p.latest else ""
+    # the computed overall health where the figures were judged (a watermelon is red here), else as reported
+    rag = p.health.computed or (p.latest.spec.health.schedule.rag if p.latest else "")
     milestones = tuple(
         (m.actual_date or m.forecast_date, m.title, m.status == "done") for m in spec.milestones if m.key
     )
     return GanttRow(p.name, start, forecast_finish(p.project), baseline, milestones, COLOURS.get(rag, "#1976d2"))
 
 
+def baseline_text(slip: Slip) -> str:
+    """The baseline finish; the first approved one too when the project was re-baselined since."""
+    if slip.active is None:
+        return f"{slip.first.schedule.finish} (first)" if slip.first is not None else ""
+    if not slip.rebaselined or slip.first is None:
+        return str(slip.active.schedule.finish)
+    first, active = slip.first, slip.active
+    return f"{first.schedule.finish} (first, {first.id}), {active.schedule.finish} (active, {active.id})"
+
+
 def render(ctx: Ctx) -> dict[str, str]:
     v = ctx.view
     out = [front("Roadmap"), "# Roadmap\n\n", as_of_note(ctx)]
     out.append(
-        "Bars run from start to forecast finish, coloured by the latest schedule health; the thin grey bar "
-        "under each is the active baseline; diamonds are key milestones (green when done); the dashed red "
-        "line is the as-of date. Projects are grouped by portfolio.\n\n"
+        "Bars run from start to forecast finish, coloured by the computed health (the figures and checks; the "
+        "latest reported schedule health where there is nothing to judge); the thin grey bar under each is the "
+        "active baseline; diamonds are key milestones (green when done); the dashed red line is the as-of date. "
+        "Projects are grouped by portfolio. The slip is the forecast finish against the first approved baseline "
+        "and against the active one: a baseline moved without approval shows as a slip against the first.\n\n"
     )
     pages: dict[str, str] = {}
     groups: dict[str, list[ProjectView]] = defaultdict(list)
@@ -47,6 +61,7 @@ def render(ctx: Ctx) -> dict[str, str]:
         rows = [r for r in rows if r.start and r.finish]
         rows.sort(key=lambda r: (r.start, r.label))
         out.append(f"## {name_text(portfolio) if portfolio else 'No portfolio'}\n\n")
+        out.append(rollup_line(ctx, HERE, rollup(p for p in groups[portfolio] if live(p))))
         if len(rows) > PAGE_ROWS:
             out.append(f"The chart shows the {PAGE_ROWS} projects that started first; the table lists all.\n\n")
             rows = rows[:PAGE_ROWS]
@@ -55,19 +70,29 @@ def render(ctx: Ctx) -> dict[str, str]:
             out.append(block(f"<figure>{chart}</figure>") + "\n")
         table = []
         for p in sorted(groups[portfolio], key=lambda p: p.name):
-            base = baseline_finish(p.project)
             fc = forecast_finish(p.project)
             table.append(
                 (
                     project_link(ctx, HERE, p.name, p.name),
                     esc(p.phase),
-                    str(base or ""),
+                    reported_badge(p.health),
+                    computed_cell(p.health),
+                    esc(baseline_text(p.slip)),
                     str(fc or ""),
-                    f"{p.finish_slip_days:+d} days" if p.finish_slip_days is not None else "",
+                    p.slip.text,  # our words and numbers only
                     str(p.key_overdue or ""),
                 )
             )
-        headers = ("Project", "Phase", "Baseline finish", "Forecast finish", "Slip", "Key milestones overdue")
+        headers = (
+            "Project",
+            "Phase",
+            "Reported",
+            "Computed",
+            "Baseline finish",
+            "Forecast finish",
+            "Slip",
+            "Key milestones overdue",
+        )
         title = f"Roadmap of portfolio {portfolio or 'none'}"
         out.append(paged_table(pages, HERE, title, headers, table, key=f"p{number}"))
         out.append("\n")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from pmo_lint.site.html import esc, name_text, rag_badge
-from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, project_link, section_link
-from pmo_lint.site.view import ProjectView
+from pmo_lint.site.html import esc, name_text
+from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, paged_table, project_link, section_link
+from pmo_lint.site.page.health import ROLLUP_HEADERS, health_inline, live, rollup, rollup_cells
+from pmo_lint.site.view import ProjectView, person_name
 
 HERE = "strategy.md"
 INDENT = "    "
@@ -18,7 +19,7 @@ def _name(ref: str | None) -> str:
 
 
 def _project_item(ctx: Ctx, p: ProjectView, depth: int) -> str:
-    health = rag_badge(p.latest.spec.health.overall.rag if p.latest else None)
+    health = health_inline(p.health)
     link = project_link(ctx, HERE, p.name, p.title)
     return f"{INDENT * depth}- {link} {health} <small>{esc(p.phase)}</small>\n"
 
@@ -35,9 +36,45 @@ def _project_items(ctx: Ctx, items: list[ProjectView], depth: int) -> list[str]:
     return out
 
 
-def _group(label: str, entity: Any, name: str, depth: int) -> str:
+def _group(ctx: Ctx, label: str, entity: Any, name: str, depth: int) -> str:
     shown = esc(entity.display) if entity is not None else name_text(name)
-    return f"{INDENT * depth}- {label} {shown} <small>`{name_text(name)}`</small>\n"
+    owner = person_name(ctx.view.catalog, entity.spec.owner) if entity is not None else ""
+    by = f", owner {esc(owner)}" if owner else ""
+    return f"{INDENT * depth}- {label} {shown} <small>`{name_text(name)}`{by}</small>\n"
+
+
+def _rollups(ctx: Ctx, pages: dict[str, str], portfolios: dict[str, Any], programs: dict[str, Any]) -> str:
+    """Open projects (not closed, completed or cancelled) per portfolio and program, counted by computed health."""
+    v = ctx.view
+    program_portfolio = {n: _name(pg.spec.portfolio) for n, pg in programs.items()}
+    by_portfolio: dict[str, list[ProjectView]] = defaultdict(list)
+    by_program: dict[str, list[ProjectView]] = defaultdict(list)
+    open_projects = [p for p in v.projects if live(p)]
+    for p in open_projects:
+        home = p.portfolio or program_portfolio.get(p.program, "")
+        by_portfolio[home].append(p)
+        if p.program:
+            by_program[p.program].append(p)
+            program_portfolio.setdefault(p.program, home)  # a program with no file sits with its projects
+    rows = [("**Whole portfolio**", "", *rollup_cells(ctx, HERE, rollup(open_projects)))]
+    for pf_name in sorted(set(portfolios) | set(by_portfolio) | set(program_portfolio.values())):
+        pf = portfolios.get(pf_name)
+        label = f"Portfolio {esc(pf.display) if pf is not None else name_text(pf_name)}" if pf_name else "No portfolio"
+        owner = esc(person_name(v.catalog, pf.spec.owner)) if pf is not None else ""
+        rows.append((label, owner, *rollup_cells(ctx, HERE, rollup(by_portfolio.get(pf_name, [])))))
+        for pg_name in sorted(n for n, home in program_portfolio.items() if home == pf_name):
+            pg = programs.get(pg_name)
+            shown = esc(pg.display) if pg is not None else name_text(pg_name)
+            owner = esc(person_name(v.catalog, pg.spec.owner)) if pg is not None else ""
+            rows.append((f"↳ Program {shown}", owner, *rollup_cells(ctx, HERE, rollup(by_program.get(pg_name, [])))))
+    out = [
+        "## Health by portfolio and program\n\n",
+        "Open projects (not closed, completed or cancelled) counted by the health their figures and checks give, "
+        "beside the health their managers reported; a watermelon is a project reported green whose figures are "
+        "red.\n\n",
+    ]
+    out.append(paged_table(pages, HERE, "Health by portfolio and program", ("Group", "Owner", *ROLLUP_HEADERS), rows))
+    return "".join(out)
 
 
 def render(ctx: Ctx) -> dict[str, str]:
@@ -56,8 +93,11 @@ def render(ctx: Ctx) -> dict[str, str]:
     out.append(
         "Each strategic goal, then the portfolios and programs that pursue it, down to the projects aligned to it. "
         "A project sits under its program, a program under its portfolio. Projects aligned to no goal are listed "
-        "at the end.\n\n"
+        "at the end. Each project shows its health as reported and as computed from its figures and checks.\n\n"
     )
+    pages: dict[str, str] = {}
+    out.append(_rollups(ctx, pages, portfolios, programs))
+    out.append("\n## Goals, portfolios, programs and projects\n\n")
 
     seen: set[str] = set()
 
@@ -91,7 +131,7 @@ def render(ctx: Ctx) -> dict[str, str]:
                 continue
             level = inner
             if pf_name:
-                out.append(_group("Portfolio", portfolios.get(pf_name), pf_name, inner))
+                out.append(_group(ctx, "Portfolio", portfolios.get(pf_name), pf_name, inner))
                 level = inner + 1
             for pg_name in sorted(tree[pf_name]):
                 items = tree[pf_name][pg_name]
@@ -102,7 +142,7 @@ def render(ctx: Ctx) -> dict[str, str]:
                 items = items[: max(room, 0)]
                 room -= len(items)
                 if pg_name:
-                    out.append(_group("Program", programs.get(pg_name), pg_name, level))
+                    out.append(_group(ctx, "Program", programs.get(pg_name), pg_name, level))
                     out.extend(_project_items(ctx, items, level + 1))
                 else:
                     out.extend(_project_items(ctx, items, level))
@@ -122,4 +162,4 @@ def render(ctx: Ctx) -> dict[str, str]:
         out.extend(_project_items(ctx, unaligned, 0))
     else:
         out.append("_None._\n")
-    return {HERE: "".join(out)}
+    return {HERE: "".join(out), **pages}
