@@ -78,6 +78,12 @@ class FileFix:
 class FixReport:
     root: Path
     files: tuple[FileFix, ...]
+    # the portfolio's folder in its Git repository ("sub/dir/"): every path shown starts with it, as check's do,
+    # so that a diff applies with `git apply` from the repository's top
+    path_prefix: str = ""
+
+    def shown(self, item: FileFix) -> str:
+        return f"{self.path_prefix}{item.rel}"
 
     @property
     def changed(self) -> tuple[FileFix, ...]:
@@ -228,7 +234,7 @@ def plan(opts: RunOptions) -> FixReport:
             files.append(FileFix(rel, b"", b"", problem=raw.message))
             continue
         files.append(fix_bytes(rel, raw, findings, limits))
-    return FixReport(root, tuple(sorted(files, key=lambda f: f.rel)))
+    return FixReport(root, tuple(sorted(files, key=lambda f: f.rel)), result.path_prefix)
 
 
 def _link_reason(root: Path, link: Path, by_file: dict[str, list[Diagnostic]]) -> str:
@@ -270,12 +276,12 @@ def write(report: FixReport) -> list[tuple[FileFix, str]]:
 
 
 def unified_diff(report: FixReport) -> str:
-    """The changes as a unified diff (``a/`` and ``b/`` paths, as git prints them)."""
+    """The changes as a unified diff (``a/`` and ``b/`` paths from the repository's top, as git prints them)."""
     chunks: list[str] = []
     for item in report.changed:
         before = _lines(item.before)
         after = _lines(item.after)
-        chunks.extend(difflib.unified_diff(before, after, f"a/{item.rel}", f"b/{item.rel}"))
+        chunks.extend(difflib.unified_diff(before, after, f"a/{report.shown(item)}", f"b/{report.shown(item)}"))
     return "".join(chunks)
 
 

@@ -42,13 +42,15 @@ def report_fixes(report: FixReport, *, verb: str) -> None:
     """One line per fix and per file left alone, on stderr (stdout stays for reports and diffs)."""
     for item in report.changed:
         for fix in item.applied:
-            click.echo(f"{item.rel}: {verb} {fix.code} {fix.description}", err=True)
+            click.echo(f"{report.shown(item)}: {verb} {fix.code} {fix.description}", err=True)
     for item in report.files:
         for left in item.not_fixed:  # check reads the file; a fix exists but cannot apply safely
-            where = f"{item.rel}:{left.line}:{left.col}" if left.line else item.rel
+            shown = report.shown(item)
+            where = f"{shown}:{left.line}:{left.col}" if left.line else shown
             click.echo(f"{where}: not fixed: {left}", err=True)
     for item in report.problems:
-        where = f"{item.rel}:{item.line}:{item.col}" if item.line else item.rel
+        shown = report.shown(item)
+        where = f"{shown}:{item.line}:{item.col}" if item.line else shown
         # a problem may already say it (a finding no fix covers): the words appear once
         click.echo(f"{where}: not fixed: {item.problem.removeprefix('not fixed: ')}", err=True)
     files = len(report.changed)

@@ -9,6 +9,7 @@ import pytest
 from pmo_lint.cli import main
 from pmo_lint.rules.fixes import FIXES
 from pmo_lint.rules.registry import all_metas
+from tests.conftest import git, run_cli
 from tests.conftest import portfolio_files as snapshot
 
 STATUS = "projects/demo/status/2026-11-20.yaml"
@@ -210,4 +211,25 @@ def test_fix_keeps_the_file_mode(portfolio: Path) -> None:
     target.chmod(0o640)
     assert _fix(portfolio) == 0
     assert target.stat().st_mode & 0o777 == 0o640
+    assert target.read_text(encoding="utf-8") == CLEAN_STATUS
+
+
+def test_a_portfolio_in_a_subfolder_gets_repository_paths_and_a_diff_git_applies(tmp_path: Path) -> None:
+    """A repository whose portfolio is `pmo/`: fix names files as check does (from the repository's top), and
+    `fix --diff` run there is a patch `git apply` takes as it is."""
+    repo = tmp_path / "repo"
+    assert main(["init", "--yes", str(repo / "pmo")]) == 0
+    assert main(["new", "project", "demo", "--dir", str(repo / "pmo"), "--date", "2026-11-02"]) == 0
+    git(repo, "init", "-q")
+    target = repo / "pmo" / STATUS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_broken(CLEAN_STATUS), encoding="utf-8")
+    res = run_cli("fix", "--diff", "pmo", cwd=repo)
+    assert res.code == 1, res.err
+    assert f"--- a/pmo/{STATUS}\n+++ b/pmo/{STATUS}\n" in res.out
+    assert f"pmo/{STATUS}: would fix " in res.err
+    checked = run_cli("check", "pmo", cwd=repo)
+    assert f"pmo/{STATUS}:" in checked.out  # the same path check prints
+    (tmp_path / "fix.patch").write_text(res.out, encoding="utf-8")
+    git(repo, "apply", str(tmp_path / "fix.patch"))
     assert target.read_text(encoding="utf-8") == CLEAN_STATUS
