@@ -19,8 +19,9 @@ from pmo_lint.cache.files import load_working_tree
 from pmo_lint.config import DEFAULT_EXCLUDE, Config, exclude_policy_files, load_config
 from pmo_lint.diagnostics import Diagnostic, PrSummary, Result
 from pmo_lint.errors import GitError, UsageError
-from pmo_lint.loader.discover import YAML_SUFFIXES, SourceFile, _excluded, find_root, read_source
-from pmo_lint.loader.gitio import SHALLOW_FIX, Repository, TreeEntry
+from pmo_lint.loader.discover import SourceFile, find_root, read_source
+from pmo_lint.loader.gitio import SHALLOW_FIX, Repository
+from pmo_lint.loader.gittree import Tree, portfolio
 from pmo_lint.loader.yamlio import LIMIT, LoadedDocument, LoadProblem, parse_bytes
 from pmo_lint.model.catalog import Catalog
 from pmo_lint.options import RunInputs, RunOptions
@@ -57,30 +58,6 @@ class Revision:
         return Catalog.build(o.loaded for o in self.outcomes if o.loaded is not None)
 
 
-def _rel(entry: TreeEntry, prefix: str) -> str:
-    return entry.path[len(prefix) + 1 :] if prefix else entry.path
-
-
-def portfolio_entries(
-    repo: Repository, commit: str, prefix: str, config: Config
-) -> tuple[list[tuple[str, TreeEntry]], frozenset[str]]:
-    """YAML files of the portfolio at ``commit`` (what discover() would find) and every file there."""
-    exclude = DEFAULT_EXCLUDE + config.exclude
-    yaml: list[tuple[str, TreeEntry]] = []
-    files: set[str] = set()
-    for entry in repo.ls_tree(commit, prefix):
-        rel = _rel(entry, prefix)
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
-        files.add(rel)
-        # symlinks (120000) are reported by the head run when they matter; git holds no FIFOs
-        if rel.endswith(YAML_SUFFIXES) and entry.mode in ("100644", "100755") and not _excluded(rel, exclude):
-            yaml.append((rel, entry))
-    if len(yaml) > config.limits.max_files:
-        raise UsageError(f"more than {config.limits.max_files} YAML files at {commit[:12]}; raise limits.max-files")
-    return yaml, frozenset(files)
-
-
 def read_revision(
     repo: Repository,
     commit: str,
@@ -91,33 +68,51 @@ def read_revision(
     known: Mapping[tuple[str, str], FileOutcome] | None = None,
     memo: dict[tuple[str, str], FileOutcome] | None = None,
 ) -> Revision:
-    """The portfolio at ``commit``. ``known`` maps (path, blob id) to outcomes already computed
-    (the head's, or earlier commits'); only the other blobs are read and processed."""
-    entries, files = portfolio_entries(repo, commit, prefix, config)
+    """The portfolio at ``commit``, as ``discover()`` would find it on a checkout of it: symbolic links
+    resolved in the commit's tree (``loader/gittree.py``, as ``history`` does), so a project file that is a
+    link is compared with its base version rather than looking new. ``known`` maps (path, blob id) to
+    outcomes already computed (the head's, or earlier commits'); only the other blobs are read and processed."""
+    links: dict[str, str] = {}
+
+    def read_link(oid: str) -> str:
+        if oid not in links:
+            links[oid] = repo.read_blobs([oid]).get(oid, b"").decode("utf-8", "surrogateescape")
+        return links[oid]
+
+    found, files = portfolio(
+        Tree(repo.tree(commit)), prefix, DEFAULT_EXCLUDE + config.exclude, read_link, repo.toplevel
+    )
+    if len(found) > config.limits.max_files:
+        raise UsageError(f"more than {config.limits.max_files} YAML files at {commit[:12]}; raise limits.max-files")
     known = known or {}
     memo = memo if memo is not None else {}
-    missing = [e.oid for rel, e in entries if (rel, e.oid) not in known and (rel, e.oid) not in memo]
+    missing = [f.oid for f in found if f.problem is None and (f.rel, f.oid) not in known and (f.rel, f.oid) not in memo]
     contents = repo.read_blobs(missing)
     if len(contents) < len(set(missing)):
         raise GitError(
             f"some files of the portfolio at {commit[:12]} are not in this clone (a partial clone?); {SHALLOW_FIX}"
         )
     outcomes: list[FileOutcome] = []
-    for rel, entry in entries:
-        key = (rel, entry.oid)
+    sources: list[SourceFile] = []
+    for f in found:
+        source = SourceFile(f.rel, root / f.rel, f.problem)
+        sources.append(source)
+        if f.problem is not None:  # a broken, looping or escaping link: the finding a checkout would give
+            outcomes.append(process_file(source, config.limits))
+            continue
+        key = (f.rel, f.oid)
         outcome = known.get(key) or memo.get(key)
         if outcome is None:
-            raw = contents[entry.oid]
+            raw = contents[f.oid]
             limit = config.limits.max_file_bytes
             if len(raw) > limit:
                 problem = LoadProblem(LIMIT, f"file has {len(raw)} bytes, over the limit of {limit}")
-                outcome = process_file(SourceFile(rel, root / rel, problem), config.limits)
+                outcome = process_file(SourceFile(f.rel, root / f.rel, problem), config.limits)
             else:
-                outcome = process_bytes(rel, raw, config.limits)
+                outcome = process_bytes(f.rel, raw, config.limits)
             memo[key] = outcome
         outcomes.append(outcome)
-    sources = [SourceFile(rel, root / rel) for rel, _ in entries]
-    return Revision(commit, outcomes, sources, files, {rel: e.oid for rel, e in entries})
+    return Revision(commit, outcomes, sources, files, {f.rel: f.oid for f in found if f.problem is None})
 
 
 def head_blob_ids(repo: Repository, sources: Iterable[SourceFile], config: Config) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +12,8 @@ import yaml
 
 from pmo_lint.rules.base import FunctionRule
 from pmo_lint.rules.builtin_history import HISTORY_RULES
-from tests.conftest import run_cli
-from tests.git.conftest import GATE_G1, Repo, change_request, project, status_report
+from tests.conftest import git, run_cli
+from tests.git.conftest import GATE_G1, Repo, base_files, change_request, project, status_report
 
 PROJECT = "projects/crm/project.yaml"
 CR1 = "projects/crm/changes/cr-001.yaml"
@@ -211,3 +212,22 @@ def test_rule_docs_are_complete_yaml(rule: FunctionRule) -> None:
     assert docs.what and docs.why and rule.meta.pack == "governance" and rule.meta.code.startswith("GOV04")
     for text in (docs.example, docs.use_instead):
         assert isinstance(yaml.safe_load(text), dict)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_project_file_that_is_a_link_is_compared_with_its_base(make_repo: Callable[..., Repo]) -> None:
+    """`project.yaml` is a link to the file that holds the project (as some repositories share one file
+    between folders): check reads it through the link at head, and the base must too, or the project looks
+    new at base and a budget raised without a change request passes unseen."""
+    files = {k: v for k, v in base_files().items() if k != PROJECT}
+    files["projects/crm/project.src"] = project()
+    repo = make_repo(files)
+    git(repo.root, "checkout", "-q", "main")
+    (repo.root / PROJECT).symlink_to("project.src")
+    repo.commit("the project file is a link")
+    repo.branch("raise")
+    repo.write({"projects/crm/project.src": project(bac=620000)}).commit("raise the budget through the link")
+    code, diags, _ = pr_check(repo)
+    assert code == 1
+    assert codes(diags) == ["GOV040"]
+    assert diags[0]["path"] == PROJECT and diags[0]["state"] == "new"
