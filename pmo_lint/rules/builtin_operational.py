@@ -102,10 +102,20 @@ def _outside_project(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+def _project_label(ctx: RuleContext, ref: str) -> str:
+    """A project by its title and name ("CRM Migration (crm-migration)"), the name alone without a title."""
+    found = ctx.catalog.lookup(ref, kinds=("Project",))
+    name = ref.split(":", 1)[1] if ref.startswith("project:") else ref
+    title = found.entity.metadata.title if found is not None else ""
+    return f"{title} ({name})" if title and title != name else name
+
+
 def _unavailable(ctx: RuleContext) -> Iterator[Finding]:
     from pmo_lint.facts.leaver import leaving
     from pmo_lint.model.kinds import Allocation, Assignment
+    from pmo_lint.rules.wording import style_of
 
+    style = style_of(ctx.catalog)
     for item, i, a in _assignments(ctx):
         assert isinstance(a, Assignment)
         alloc: Allocation = item.entity  # type: ignore[assignment]
@@ -113,16 +123,18 @@ def _unavailable(ctx: RuleContext) -> Iterator[Finding]:
         if found is None:
             continue
         spec = found.entity.spec  # type: ignore[attr-defined]
-        who = found.entity.metadata.name
+        # a director reads names: "Tess Expert (tess-expert)", "CRM Migration (crm-migration)"
+        who = style.person(found.entity.metadata.name)
+        project = _project_label(ctx, a.project)
         at = ("spec", "assignments", i)
         gone, _later = leaving(spec, ctx.as_of)
         if gone and a.end >= ctx.as_of:
             since = f"left on {spec.left_date}" if spec.left_date else "is inactive"
-            yield Finding(f"{who} {since} but is assigned to {a.project} until {a.end}; reassign the work", item, at)
+            yield Finding(f"{who} {since} but is assigned to {project} until {a.end}; reassign the work", item, at)
             continue
         if spec.left_date is not None and a.end > spec.left_date:
             yield Finding(
-                f"{who} leaves on {spec.left_date} but is assigned to {a.project} until {a.end}; find cover",
+                f"{who} leaves on {spec.left_date} but is assigned to {project} until {a.end}; find cover",
                 item,
                 at,
             )
@@ -130,7 +142,7 @@ def _unavailable(ctx: RuleContext) -> Iterator[Finding]:
         av = spec.availability
         if av is not None and ((av.start and a.start < av.start) or (av.end and a.end > av.end)):
             yield Finding(
-                f"{who} is available {av.start or '…'} to {av.end or '…'} but assigned to {a.project} from "
+                f"{who} is available {av.start or '…'} to {av.end or '…'} but assigned to {project} from "
                 f"{a.start} to {a.end}; shorten the assignment or find cover",
                 item,
                 at,

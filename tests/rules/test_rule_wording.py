@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from pmo_lint.rules.policy import load_policies
 from pmo_lint.rules.registry import all_metas
 from pmo_lint.run import check
 from tests.conftest import SAMPLE
+from tests.impact.kit import PMO
 
 # the design notes' file and section marks, and their catalogue ids such as `TAC-03`
 INTERNAL = re.compile(r"pmo\.md|§|\b(?:GOV|STR|TAC|OPS|TRF)-\d\d\b")
@@ -37,3 +39,26 @@ def test_sample_findings_read_without_question_marks_or_internal_references() ->
     for d in result.diagnostics:
         assert not INTERNAL.search(d.message), (d.code, d.message)
         assert not re.search(r"\s\?(?=[\s,;)]|$)", d.message), (d.code, d.message)  # a value shown as `?`
+
+
+def test_assignment_findings_name_the_person_and_the_project(tmp_path: Path) -> None:
+    """OPS004 read "sam-support is inactive but is assigned to project:crm-migration": a director reads names."""
+    files = {
+        "pmo.yaml": PMO,
+        "people/sam-support.yaml": "apiVersion: pmo-lint/v1\nkind: Person\nmetadata: {name: sam-support}\n"
+        "spec:\n  profile: {displayName: Sam Support}\n  roles: [support-staff]\n  active: false\n",
+        "projects/crm-migration/project.yaml": "apiVersion: pmo-lint/v1\nkind: Project\n"
+        "metadata: {name: crm-migration, title: CRM Migration}\nspec:\n  type: it\n  category: strategic\n"
+        "  lifecycle: {phase: executing}\n",
+        "allocations/2025/sam-support.yaml": "apiVersion: pmo-lint/v1\nkind: Allocation\n"
+        "metadata: {name: sam-support}\nspec:\n  person: sam-support\n  year: 2025\n  assignments:\n"
+        "    - {project: crm-migration, from: 2025-02-03, to: 2025-09-30, load: {percent: 20}}\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = check(RunOptions(paths=(tmp_path,), as_of=dt.date(2025, 6, 30), select=("OPS004",), no_cache=True)).result
+    assert [d.message for d in result.diagnostics if d.code == "OPS004"] == [
+        "Sam Support (sam-support) is inactive but is assigned to CRM Migration (crm-migration) until 2025-09-30; "
+        "reassign the work"
+    ]
