@@ -148,7 +148,12 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
         "risks": _OPEN_RISKS,
         "risks.openCritical": (*_OPEN_RISKS, "PMOConfig:spec.riskMatrix.ranks[].minScore"),
         "keyMilestonesOverdue": _KEY_MILESTONES,
-        "finishSlipDays": ("Project:spec.schedule.forecast.finish", "Project:spec.activeBaseline"),
+        "finishSlipDays": (
+            "Project:spec.schedule.forecast.finish",
+            "Project:spec.activeBaseline",
+            "Project:spec.baselines[].id",
+            "Project:spec.baselines[].schedule.finish",
+        ),
         "openCrCount": _CR_STATE,
         "approvedCrCount": ("ChangeRequest:spec.approval.status",),
         "alignedGoals": ("Project:spec.alignment.goals[].goal", "StrategicGoal:spec.state"),

@@ -174,6 +174,18 @@ def site_data(view: PortfolioView, history: History | None) -> dict[str, Any]:
                 else {
                     d: getattr(latest.spec.health, d).rag for d in ("overall", "schedule", "cost", "resources", "scope")
                 },
+                "computedHealth": {
+                    "rag": p.health.computed,
+                    "reasons": list(p.health.reasons),
+                    "watermelon": p.health.watermelon,
+                },
+                "slipDays": {
+                    "firstBaseline": p.slip.first_days,
+                    "firstBaselineId": p.slip.first.id if p.slip.first else None,
+                    "activeBaseline": p.slip.active_days,
+                    "activeBaselineId": p.slip.active.id if p.slip.active else None,
+                    "activeApproved": p.slip.active_approved,
+                },
                 "statusDate": latest.spec.report_date.isoformat() if latest else None,
                 "statusAgeDays": p.status_age,
                 "finishSlipDays": p.finish_slip_days,

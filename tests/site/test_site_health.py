@@ -87,6 +87,23 @@ def test_the_watermelon_is_marked_on_every_page_that_shows_its_rag(board: Site) 
         _assert_never_marked(board, other)
 
 
+def test_data_json_holds_both_healths_and_both_slips(board: Site) -> None:
+    """Other tools read data.json: the computed health, its reasons and the watermelon flag are there too."""
+    projects = {p["name"]: p for p in board.data["projects"]}
+    ferry = projects["ferry-ticketing"]
+    assert ferry["health"]["overall"] == "green"
+    assert ferry["computedHealth"]["rag"] == "red" and ferry["computedHealth"]["watermelon"] is True
+    assert ferry["computedHealth"]["reasons"]
+    assert all(p["computedHealth"]["watermelon"] is False for name, p in projects.items() if name != "ferry-ticketing")
+    assert set(ferry["slipDays"]) == {
+        "firstBaseline",
+        "firstBaselineId",
+        "activeBaseline",
+        "activeBaselineId",
+        "activeApproved",
+    }
+
+
 def test_the_sample_watermelon_is_marked_on_every_page_that_shows_its_rag(sample: Site) -> None:
     _assert_marked_everywhere(sample, "warehouse-robotics-pilot")
     _assert_never_marked(sample, "cold-chain-monitoring")
@@ -201,6 +218,8 @@ def test_people_appear_by_display_name(board: Site) -> None:
 def test_sample_people_appear_by_display_name(sample: Site) -> None:
     page = html.unescape(sample.pages["projects/warehouse-robotics-pilot.md"])
     assert "| Owner (project manager) | Tomas Novak |" in page and "| Sponsor | Erik Lindqvist |" in page
+    waivers = html.unescape(sample.pages["audit.md"]).split("## Waivers", 1)[1]
+    assert "| Helena Brandt |" in waivers and "helena-brandt" not in waivers  # who approved each waiver
 
 
 def test_display_names_are_text_not_markup(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pmo_lint.site.page.common import (
     severity_badge,
 )
 from pmo_lint.site.svg import Series, line_chart
-from pmo_lint.site.view import severity_counts
+from pmo_lint.site.view import person_name, severity_counts
 
 HERE = "audit.md"
 TREND_TABLE_ROWS = 20
@@ -79,7 +79,7 @@ def render(ctx: Ctx) -> dict[str, str]:
                 esc(w.entity.name),
                 esc(s.check),
                 esc(", ".join(s.targets)),
-                esc(s.approved_by.split(":")[-1]),
+                esc(person_name(v.catalog, s.approved_by)),
                 str(s.created),
                 str(s.expires),
                 f"**{state}**" if days < 0 else state,
