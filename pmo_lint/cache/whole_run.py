@@ -69,9 +69,18 @@ def _policy_files(root: Path, config: Config) -> list[str]:
 
 
 def _installed_state() -> list[str]:
-    """Installing or removing a package (a rule plug-in) changes its site-packages folder's mtime."""
+    """Installing or removing a package (a rule plug-in) changes its site-packages folder's mtime.
+
+    The folder Python puts first for the way it was started (the entry script's ``bin/``, or the working
+    folder under ``python -m``) is left out: it holds no installed package, and with it the two ways of
+    starting the same install kept evicting each other's result."""
     out: list[str] = []
+    started_from = {Path.cwd().absolute()}
+    if sys.argv and sys.argv[0]:
+        started_from.add(Path(sys.argv[0]).absolute().parent)
     for entry in sys.path:
+        if not entry or Path(entry).absolute() in started_from:
+            continue
         try:
             st = Path(entry or ".").stat()
         except OSError:

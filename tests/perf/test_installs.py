@@ -153,3 +153,28 @@ def test_a_fourth_install_evicts_the_one_used_longest_ago(
     spy.reset()
     assert check(portfolio) == expected
     assert spy.executed == 1 and spy.parsed == expected.files_checked
+
+
+def test_the_way_pmo_lint_is_started_does_not_change_the_whole_run_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pmo-lint check` (sys.path[0] is the script's bin/) and `python -m pmo_lint check` (the working folder)
+    are one install: they read the same whole-run result instead of evicting each other's."""
+    from pmo_lint.cache import whole_run
+
+    bin_dir, work = tmp_path / "venv" / "bin", tmp_path / "work"
+    bin_dir.mkdir(parents=True)
+    work.mkdir()
+    monkeypatch.chdir(work)
+    rest = [p for p in sys.path if p and Path(p).absolute() not in (bin_dir, work)]
+    monkeypatch.setattr(sys, "argv", [str(bin_dir / "pmo-lint"), "check"])
+    monkeypatch.setattr(sys, "path", [str(bin_dir), *rest])
+    as_script = whole_run._installed_state()
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "pmo_lint" / "__main__.py"), "check"])
+    monkeypatch.setattr(sys, "path", [str(work), *rest])
+    assert whole_run._installed_state() == as_script
+    # a folder that holds installed packages still counts: installing a plug-in there changes the key
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(work), *rest, str(site)])
+    assert whole_run._installed_state() != as_script
