@@ -315,6 +315,7 @@ def _select(
     pmo = catalog.config
     packs: set[str] = (set(pmo.spec.pmo_types) if pmo else set()) | policies.custom_packs
     metas = all_metas([*rules, *policies.rules])
+    _check_selectors(options, config, metas)
     severity: dict[str, Severity] = dict(config.severity)
     if pmo:
         for key, label in pmo.spec.severity.items():
@@ -325,6 +326,36 @@ def _select(
         enabled.extend(m for m in _waived_rules(catalog, metas) if m not in enabled)
     by_code = {m.code: m for m in metas}
     return _Selection(metas, by_code, enabled, frozenset(m.code for m in enabled), severity)
+
+
+def _check_selectors(options: RunOptions, config: Config, metas: Sequence[RuleMeta]) -> None:
+    """Every selector names some rule: a typo in --select would otherwise turn every check off and report
+    all clear (a compliance tool that is silently green), and one in --ignore would silence nothing."""
+    given: list[tuple[str, str]] = [
+        *((s, "--select") for s in options.select),
+        *((s, "--ignore") for s in options.ignore),
+        *((s, "--extend-select") for s in options.extend_select),
+        *((s, "select in the configuration") for s in config.select),
+        *((s, "ignore in the configuration") for s in config.ignore),
+        *((s, "extend-select in the configuration") for s in config.extend_select),
+        *(
+            (s, f"per-path-ignores.{glob} in the configuration")
+            for glob, sel in config.per_path_ignores.items()
+            for s in sel
+        ),
+    ]
+    for selector, where in given:
+        if not selector.strip() or any(matches(m, selector) for m in metas):
+            continue
+        import difflib  # only for the hint
+
+        names = sorted({m.code for m in metas} | {m.id for m in metas} | {m.pack for m in metas if m.pack})
+        close = difflib.get_close_matches(selector.strip(), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `pmo-lint rules` lists them"
+        raise UsageError(
+            f"{where}: {selector.strip()!r} names no rule (a code such as TAC004, a code prefix such as TAC, a rule "
+            f"id or a pack){hint}"
+        )
 
 
 def _load_findings(outcomes: Sequence[FileOutcome], chosen: _Selection) -> list[Diagnostic]:

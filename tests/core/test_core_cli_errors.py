@@ -88,3 +88,32 @@ def test_two_formats_on_stdout(tmp_path: Path) -> None:
     code, err = _check(str(CLEAN), "--format", "json", "--format", "text", tmp_path=tmp_path)
     assert code == 2
     assert "standard output" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "where", "hint"),
+    [
+        (("--select", "NOPE123"), "", "--select: 'NOPE123'", "names no rule"),
+        (("--select", "TAC04"), "", "--select: 'TAC04'", "TAC004"),  # a code one digit short
+        (("--select", "watermelon"), "", "--select: 'watermelon'", "watermelon-status"),
+        (("--ignore", "TAC0O4"), "", "--ignore: 'TAC0O4'", "TAC004"),  # letter O for zero
+        ((), "select: [TAC0O4]\n", "select in the configuration: 'TAC0O4'", "TAC004"),
+        ((), "per-path-ignores:\n  'projects/**': [GOVV]\n", "per-path-ignores.projects/**", "names no rule"),
+    ],
+)
+def test_a_selector_that_names_no_rule_is_an_error_not_an_all_clear(
+    args: tuple[str, ...], config: str, where: str, hint: str, clean_copy: Path, tmp_path: Path
+) -> None:
+    """A typo in a selection used to turn every check off and report "All checks passed" with exit 0."""
+    if config:
+        (clean_copy / ".pmo-lint.yaml").write_text(config, encoding="utf-8")
+    code, err = _check(str(clean_copy), "--as-of", "2025-06-30", *args, tmp_path=tmp_path)
+    assert code == 2, err
+    assert where in err and hint in err
+    assert "All checks passed" not in err
+
+
+def test_selectors_that_name_rules_still_run(clean_copy: Path, tmp_path: Path) -> None:
+    for selector in ("TAC", "TAC004", "watermelon-status", "tactical", "ALL", "PMO0"):
+        code, err = _check(str(clean_copy), "--as-of", "2025-06-30", "--select", selector, tmp_path=tmp_path)
+        assert code in (0, 1), (selector, err)
