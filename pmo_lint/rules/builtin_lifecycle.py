@@ -85,20 +85,48 @@ def _tailoring(ctx: RuleContext) -> Iterator[Finding]:
                 item,
                 ("spec", "lifecycle", "pass"),
             )
-        kind, _, ref = plan.approved_by.partition(":")
-        if kind == "gate":
-            ok = any(g.gate == ref and g.decision == "approved" for g in life.gates)
-            what = f"gate {ref} of this project, which has no approved decision"
-        else:
-            found = ctx.catalog.lookup(plan.approved_by, kinds=("ChangeRequest",), namespace=name)
-            ok = found is not None and found.entity.spec.approval.status == "approved"  # type: ignore[attr-defined]
-            what = f"change request {ref}, which {'is not approved' if found is not None else 'does not exist'}"
+        ok, what = _decision(ctx, project, plan.approved_by)
         if not ok:
             yield Finding(
                 f"the plan of project {name} says it was approved by {what}; tailoring the lifecycle needs an approved "
                 "decision: record the gate decision or the change request that approved it",
                 item,
                 (*at, "approvedBy"),
+            )
+
+
+def _decision(ctx: RuleContext, project: Project, ref: str) -> tuple[bool, str]:
+    """Whether ``ref`` (``gate:G2`` or ``changerequest:cr-004``) is an approved decision of ``project``; when it
+    is not, the words that say why."""
+    kind, _, name = ref.partition(":")
+    if kind == "gate":
+        ok = any(g.gate == name and g.decision == "approved" for g in project.spec.lifecycle.gates)
+        return ok, f"gate {name} of this project, which has no approved decision"
+    found = ctx.catalog.lookup(ref, kinds=("ChangeRequest",), namespace=project.metadata.name)
+    ok = found is not None and found.entity.spec.approval.status == "approved"  # type: ignore[attr-defined]
+    return ok, f"change request {name}, which {'is not approved' if found is not None else 'does not exist'}"
+
+
+def _baselines(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.model.kinds import Project
+
+    for project, item in ctx.catalog.typed(Project):
+        s = project.spec
+        for i, baseline in enumerate(s.baselines):
+            ok, what = _decision(ctx, project, baseline.approved_by)
+            if ok:
+                continue
+            active = (
+                " (the active one: slips and earned value are measured against it)"
+                if baseline.id == (s.active_baseline)
+                else ""
+            )
+            yield Finding(
+                f"baseline {baseline.id} of project {project.display}{active} says it was approved by {what}; "
+                "record the approving gate decision or change request, or point activeBaseline back to the "
+                "approved baseline",
+                item,
+                ("spec", "baselines", i, "approvedBy"),
             )
 
 
@@ -222,4 +250,37 @@ GATE_DOCUMENTS = FunctionRule(
     _gate_documents,
 )
 
-LIFECYCLE_RULES: tuple[FunctionRule, ...] = (TAILORING, GATE_DOCUMENTS)
+_BASELINE_PROJECT = (
+    ENV + "kind: Project\nmetadata: {name: crm-migration}\nspec:\n  type: it-delivery\n  category: strategic\n"
+    "  lifecycle:\n    phase: executing\n    gates:\n"
+    "      - {gate: G2, decision: approved, decidedBy: person:pat-director, date: 2025-02-03}\n"
+    "  baselines:\n"
+    "    - {id: B1, date: 2025-02-03, approvedBy: 'gate:G2', schedule: {start: 2025-02-10, finish: 2025-11-28}, "
+    "budget: {bac: 500000}}\n"
+)
+BASELINE_APPROVED = FunctionRule(
+    RuleMeta(
+        id="baseline-not-approved",
+        code="GOV021",
+        title="Every baseline was approved by a recorded decision",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Project", "ChangeRequest"),
+        standard="Governance PMO — the baseline in force is a recorded, approved baseline",
+        docs=RuleDocs(
+            what="Each entry of `spec.baselines` names in `approvedBy` a gate of the project with an `approved` "
+            "decision in `spec.lifecycle.gates` (`gate:G2`), or a change request of the project whose approval is "
+            "`approved` (`changerequest:cr-004`).",
+            why="Slips, variances and earned value are measured against the active baseline. A baseline that "
+            "names a decision nobody recorded — a change request that does not exist, or one still waiting — "
+            "resets those measures without approval, and every check against it reports the project on plan.",
+            example=_BASELINE_PROJECT
+            + "    - {id: B2, date: 2025-06-02, approvedBy: 'changerequest:cr-999', schedule: {start: 2025-02-10, "
+            "finish: 2026-03-27}, budget: {bac: 500000}}\n  activeBaseline: B2\n",
+            use_instead=_BASELINE_PROJECT + "  activeBaseline: B1\n",
+        ),
+    ),
+    _baselines,
+)
+
+LIFECYCLE_RULES: tuple[FunctionRule, ...] = (TAILORING, GATE_DOCUMENTS, BASELINE_APPROVED)

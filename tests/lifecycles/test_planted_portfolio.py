@@ -131,8 +131,12 @@ def planted() -> dict[str, str]:
     files["projects/watermelon/project.yaml"] = _project("watermelon")
     files.update(_report("watermelon", "2025-06-27", ("ac: 245000", "ac: 360000")) | _docs("watermelon"))
     benefit = (CRM / "benefits" / "b-001.yaml").read_text(encoding="utf-8")
+    change = (CRM / "changes" / "cr-001.yaml").read_text(encoding="utf-8")
     for name in {rel.split("/")[1] for rel in files if rel.startswith("projects/")} - {"planning-no-benefit"}:
         files[f"projects/{name}/benefits/b-001.yaml"] = benefit.replace("crm-migration", name)
+        # the change request that approved baseline B2 comes with the projects that keep it (GOV021)
+        if "approvedBy: changerequest:cr-001" in files[f"projects/{name}/project.yaml"]:
+            files[f"projects/{name}/changes/cr-001.yaml"] = change.replace("crm-migration", name)
     return files
 
 
@@ -157,6 +161,7 @@ EXPECTED = Counter(
         ("TAC001", "projects/expired-waiver/project.yaml"): 1,
         ("GOV050", "waivers/expired-waiver-stale.yaml"): 1,
         ("GOV002", "projects/gate-missing/project.yaml"): 1,
+        ("GOV021", "projects/gate-missing/project.yaml"): 1,  # so its baseline B1 rests on no recorded decision
         ("TRF007", "projects/gate-missing/project.yaml"): 1,  # no maturity level: it fails GOV002
         ("TAC004", "projects/watermelon/project.yaml"): 1,
         ("TAC005", "projects/watermelon/status/2025-06-27.yaml"): 1,  # cost rated green against CPI 0.7

@@ -30,7 +30,7 @@ def _prince2(root: Path, projects: dict[str, str]) -> Path:
         for doc in ("charter", "business-case", "training-plan"):
             (target.parent / "docs").mkdir(exist_ok=True)
             (target.parent / "docs" / f"{doc}.md").write_text(f"# {doc}\n", encoding="utf-8")
-        for sub in ("status", "benefits"):
+        for sub in ("status", "benefits", "changes"):
             for src in (BASE / "projects" / "crm-migration" / sub).glob("*.yaml"):
                 (target.parent / sub).mkdir(exist_ok=True)
                 (target.parent / sub / src.name).write_text(
