@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,6 +270,23 @@ def load_inputs(portfolio: Path, options: SiteOptions) -> Run:
         RunInputs(keep_model=True),  # the pages need the catalog behind the findings
     )
     assert done.catalog is not None, "a run with keep_model has its catalog"
+    if done.catalog.config is None:
+        # thresholds, scales, currency and the lifecycle all come from pmo.yaml: pages built on defaults
+        # would show a director wrong health and wrong money
+        from pmo_lint.diagnostics import Severity
+        from pmo_lint.errors import InputError
+        from pmo_lint.loader.discover import ROOT_MARKER
+
+        first = next(
+            (d for d in done.result.diagnostics if d.path == ROOT_MARKER and d.severity == Severity.ERROR), None
+        )
+        why = f"{first.code} {first.message}" if first else "it holds no valid PMO configuration"
+        raise InputError(
+            f"{why}; the site needs a valid pmo.yaml (its thresholds, scales, currency and lifecycle): fix it, "
+            "`pmo-lint check` shows every problem",
+            path=f"{done.result.path_prefix}{ROOT_MARKER}",
+            line=first.line if first else None,
+        )
     return done
 
 
@@ -323,6 +340,7 @@ def write_site(site: Site, out: Path) -> list[Path]:
         previous = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
     except (OSError, UnicodeDecodeError):
         previous = []
+    _refuse_what_is_not_ours(out, files, set(previous))
     written = []
     try:
         for rel in previous:
@@ -338,6 +356,36 @@ def write_site(site: Site, out: Path) -> list[Path]:
     except OSError as exc:
         raise UsageError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     return written
+
+
+def _refuse_what_is_not_ours(out: Path, files: Mapping[str, str], ours: set[str]) -> None:
+    """Stop before writing anything when a page would replace a file an earlier run did not write, or would be
+    written through a link (a page or a folder of the site that is a symbolic link leads anywhere)."""
+    problems: list[str] = []
+    try:
+        for path in (out / MANIFEST, *(out / rel for rel in files)):
+            rel = path.relative_to(out).as_posix()
+            folder = out
+            for part in rel.split("/")[:-1]:
+                folder = folder / part
+                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                    problems.append(f"{folder} is a link or a file, where the site needs a folder")
+                    break
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                problems.append(f"{path} is a link or not a regular file")
+            elif path.exists() and rel != MANIFEST and rel not in ours:
+                problems.append(f"{path} exists and was not written by pmo-lint")
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or out}: {exc.strerror}") from None
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        more = f"\n  and {len(unique) - 5:,} more" if len(unique) > 5 else ""
+        raise UsageError(
+            f"nothing written to {out}: it holds files pmo-lint would replace:\n  "
+            + "\n  ".join(unique[:5])
+            + more
+            + "\nchoose a new or empty folder for --out, or move those files"
+        )
 
 
 __all__ = [

@@ -87,3 +87,26 @@ def test_trend_from_real_history_json(tmp_path: Path) -> None:
     page = (out / "audit.md").read_text(encoding="utf-8")
     assert "Findings per commit" in page and page.count("<polyline") == 4  # total, error, warning, info
     assert '"history": [' in (out / "data.json").read_text(encoding="utf-8")
+
+
+def test_an_invalid_pmo_yaml_stops_the_site_instead_of_pages_on_defaults(tmp_path: Path) -> None:
+    """With pmo.yaml invalid, pages used default thresholds and scales: a watermelon showed green and money had
+    no currency. The site names the problem in pmo.yaml, with its line, and writes nothing."""
+    from tests.conftest import SAMPLE
+
+    for name, edit in (
+        ("month", lambda t: t.replace("fiscalYearStartMonth: 1", "fiscalYearStartMonth: 13")),
+        ("empty", lambda t: ""),
+    ):
+        root = tmp_path / name
+        shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
+        pmo = root / "pmo.yaml"
+        text = pmo.read_text(encoding="utf-8")
+        pmo.write_text(edit(text), encoding="utf-8")
+        out = tmp_path / f"site-{name}"
+        res = run_cli("site", "generate", str(root), "--out", str(out), "--as-of", "2025-06-30")
+        assert res.code == 2, res.err
+        assert "Traceback" not in res.err and "the site needs a valid pmo.yaml" in res.err
+        line = text.splitlines().index("  fiscalYearStartMonth: 1") + 1 if name == "month" else 1
+        assert f"pmo.yaml:{line}: PMO00" in res.err
+        assert not out.exists()

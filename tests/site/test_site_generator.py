@@ -214,6 +214,36 @@ def test_write_site_removes_only_its_own_stale_files(tmp_path: Path, site) -> No
     ]
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_write_site_replaces_no_file_it_did_not_write(tmp_path: Path, site) -> None:  # type: ignore[no-untyped-def]
+    """--out is the user's folder: a page of theirs, a link to a file elsewhere, or a linked folder stops the
+    run before anything is written, and names what is in the way."""
+    (tmp_path / "outside").mkdir()
+    secret = tmp_path / "outside" / "notes.md"
+    secret.write_text("my notes", encoding="utf-8")
+    cases = {
+        "a user's page": lambda out: (out / "summary.md").write_text("my summary", encoding="utf-8"),
+        "a link to a file elsewhere": lambda out: (out / "index.md").symlink_to(secret),
+        "a linked folder": lambda out: (out / "projects").symlink_to(tmp_path / "outside"),
+    }
+    for name, make in cases.items():
+        out = tmp_path / name.replace(" ", "-")
+        out.mkdir()
+        make(out)
+        before, outside = _snapshot(out), _snapshot(tmp_path / "outside")
+        with pytest.raises(UsageError, match=r"nothing written to .*it holds files pmo-lint would replace"):
+            write_site(site, out)
+        assert _snapshot(out) == before and _snapshot(tmp_path / "outside") == outside, name
+    # a folder pmo-lint wrote before is written again
+    out = tmp_path / "ours"
+    write_site(site, out)
+    write_site(site, out)
+    assert (out / "summary.md").is_file()
+
+
 def test_templates_are_read_safely(tmp_path: Path) -> None:
     root = tmp_path / "p"
     (root / "templates" / "t").mkdir(parents=True)
