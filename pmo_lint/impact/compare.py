@@ -7,7 +7,7 @@ link between projects, and a program lands (and delivers its benefits) when its 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pmo_lint.diagnostics import Diagnostic
@@ -40,9 +40,12 @@ class Scope:
     people: frozenset[str] | None = None
 
 
-def _names(before: Iterable[str], after: Iterable[str], only: frozenset[str] | None) -> list[str]:
-    names = set(before) | set(after)
-    return sorted(names if only is None else names & only)
+def _names(before: Mapping[str, object], after: Mapping[str, object], only: frozenset[str] | None) -> list[str]:
+    if only is None:
+        return sorted(set(before) | set(after))
+    # a change request's page asks about one project: look it up, never walk the whole portfolio (the site makes
+    # a page per pending request, so a walk each was quadratic: hours at 100,000 projects)
+    return sorted(n for n in only if n in before or n in after)
 
 
 def _project_change(b: ProjectState | None, a: ProjectState | None) -> str:

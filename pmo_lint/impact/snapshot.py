@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +95,28 @@ class Snapshot:
     programs: Mapping[str, ProgramState]
     people: Mapping[str, PersonState]
     benefits: Mapping[str, BenefitState]
+
+
+class _WithOne(Mapping[str, ProjectState]):
+    """The projects with one of them replaced, read through: a change request's snapshot costs one entry,
+    not a copy of the whole portfolio (the site makes one per pending request)."""
+
+    def __init__(self, rest: Mapping[str, ProjectState], name: str, state: ProjectState) -> None:
+        self._rest, self._name, self._state = rest, name, state
+
+    def __getitem__(self, key: str) -> ProjectState:
+        return self._state if key == self._name else self._rest[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key == self._name or key in self._rest
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._rest
+        if self._name not in self._rest:
+            yield self._name
+
+    def __len__(self) -> int:
+        return len(self._rest) + (self._name not in self._rest)
 
 
 def _num(value: Any) -> float | None:
@@ -296,4 +318,5 @@ def with_change_request(snap: Snapshot, cr: ChangeRequest) -> Snapshot:
         for year, amount in _spread(before, float(delta.budget), finish, snap).items():
             approved[year] = round(approved.get(year, 0.0) + amount, 2)
         portfolios[before.portfolio] = dataclasses.replace(envelope, approved=approved)
-    return dataclasses.replace(snap, projects={**snap.projects, name: after}, portfolios=portfolios)
+    # the one changed project over the unchanged ones: no copy of the whole portfolio per request
+    return dataclasses.replace(snap, projects=_WithOne(snap.projects, name, after), portfolios=portfolios)

@@ -195,3 +195,26 @@ def test_a_working_budget_above_its_approved_baseline_is_named_with_the_baseline
     assert "the approved baseline B1 stays at 300,000 EUR" in text
     doc = json.loads(render_json(impact))
     assert doc["budgets"][0]["basis"] == "working" and doc["budgets"][0]["approvedBudget"] == 300000.0
+
+
+class _NoWalk(dict):  # type: ignore[type-arg]
+    """A portfolio's projects that may be looked up but not walked."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("walked every project")
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("walked every project")
+
+
+def test_a_change_requests_impact_looks_up_its_project_and_walks_no_portfolio(tmp_path: Path) -> None:
+    """The site makes a page per pending change request: each compared the whole portfolio, which was
+    quadratic (a 100,000-project site did not finish in 80 minutes). A request's impact looks its project up."""
+    import dataclasses
+
+    base, catalog = _snapshot(tmp_path, {**base_files(), "projects/web/changes/cr-007.yaml": PENDING_CR})
+    (item,) = catalog.of_kind("ChangeRequest")  # type: ignore[attr-defined]
+    expected = compare(base, with_change_request(base, item.entity), subject="cr", scope=Scope(frozenset({"web"})))
+    guarded = dataclasses.replace(base, projects=_NoWalk(base.projects))
+    after = with_change_request(guarded, item.entity)
+    assert compare(guarded, after, subject="cr", scope=Scope(frozenset({"web"}))) == expected
