@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NewType
 from urllib.parse import urlsplit
 
@@ -202,6 +202,12 @@ def money(value: float | None, currency: str = "") -> str:
         return "–"
     text = num(value, 0)
     return f"{text} {currency}".strip()
+
+
+def amounts(by_currency: Mapping[str, float]) -> str:
+    """ "1,200,000 EUR + 50,000 USD": amounts in different currencies are never added up."""
+    shown = [money(v, c) for c, v in sorted(by_currency.items()) if v]
+    return " + ".join(shown) or money(0.0)
 
 
 def pct(value: float | None) -> str:

@@ -607,3 +607,19 @@ def test_the_summary_prints_as_a_board_pack(built: Path, tmp_path: Path) -> None
     assert link in pdf_fills(plain)
     rules = css_rules((Path(__file__).resolve().parents[2] / "pmo_lint" / "site" / "assets" / "print.css").read_text())
     assert "print-color-adjust:exact" in rules[".pmo-rag"]
+
+
+def test_the_dashboard_never_adds_amounts_in_different_currencies(tmp_path: Path) -> None:
+    """A project budgeted in USD in a EUR portfolio: the dashboard's cards show each currency's total, as the
+    summary's money at risk does, instead of one sum labelled EUR."""
+    root = tmp_path / "portfolio"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
+    project = root / "projects" / "customer-portal" / "project.yaml"
+    text = project.read_text(encoding="utf-8")
+    assert "  currency: EUR\n" in text
+    project.write_text(text.replace("  currency: EUR\n", "  currency: USD\n", 1), encoding="utf-8")
+    site = generate(root, SiteOptions(as_of=dt.date(2025, 6, 30)))
+    cards = html.unescape(site.pages["index.md"]).split("## ", 1)[0]
+    budget = re.search(r"<strong>([^<]*)</strong>\s*<br>\s*budget at completion, active", cards)
+    assert budget is not None, cards[:2000]
+    assert re.fullmatch(r"[\d,]+ EUR \+ 1,380,000 USD", budget.group(1)), budget.group(1)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
-from pmo_lint.site.html import RAG_COLOURS, Html, block, esc, md_table, money, num, pct, rag_badge
+from pmo_lint.site.html import RAG_COLOURS, Html, amounts, block, esc, md_table, money, num, pct, rag_badge
 from pmo_lint.site.page.common import Ctx, as_of_note, front, paged_table, project_link, section_link
 from pmo_lint.site.page.health import RAGS, Rollup, computed_cell, rollup, watermelon_badge
 from pmo_lint.site.svg import hbar_chart
@@ -69,15 +69,19 @@ def render(ctx: Ctx) -> dict[str, str]:
     pages: dict[str, str] = {}
     parts.append(block(f"<p><strong>{esc(v.organization)}</strong></p>"))
     parts.append("\n" + as_of_note(ctx))
-    total_bac = sum(p.bac or 0 for p in active)
-    total_ac = sum(p.actual_cost for p in active)
+    # per currency: a project in another currency than the PMO's is never added in as if it were the same
+    total_bac: dict[str, float] = defaultdict(float)
+    total_ac: dict[str, float] = defaultdict(float)
+    for p in active:
+        total_bac[p.currency or cur] += p.bac or 0
+        total_ac[p.currency or cur] += p.actual_cost
     health = rollup(active)
     parts.append(
         _cards(
             [
                 ("projects (active / all)", f"{len(active)} / {len(v.projects)}"),
-                ("budget at completion, active", esc(money(total_bac, cur))),
-                ("actual cost, active", esc(money(total_ac, cur))),
+                ("budget at completion, active", esc(amounts(total_bac) if total_bac else money(0.0, cur))),
+                ("actual cost, active", esc(amounts(total_ac) if total_ac else money(0.0, cur))),
                 (
                     "computed health, active (red / amber / green)",
                     " / ".join(str(health.computed[rag]) for rag in RAGS),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pmo_lint.diagnostics import Diagnostic, Severity
-from pmo_lint.site.html import Html, block, esc, md_table, money, num, pct, rag_badge
+from pmo_lint.site.html import Html, amounts, block, esc, md_table, money, num, pct, rag_badge
 from pmo_lint.site.page.common import Ctx, as_of_note, front, project_link, section_link
 from pmo_lint.site.page.health import RAGS, computed_badge, live, rollup, watermelon_badge, watermelons_text
 from pmo_lint.site.view import INDICATOR_TEXT, Health, PortfolioView, ProjectView, person_name
@@ -39,12 +39,6 @@ def _s(n: int, word: str, plural: str | None = None) -> str:
 def _cards(items: Sequence[tuple[str, str]]) -> str:
     lis = "".join(f"<li><strong>{value}</strong><br>{label}</li>" for label, value in items)
     return f'<div class="grid cards pmo-cards">\n<ul>{lis}</ul>\n</div>\n'
-
-
-def _amounts(by_currency: dict[str, float]) -> str:
-    """ "1,200,000 EUR + 50,000 USD": amounts in different currencies are never added up."""
-    shown = [money(v, c) for c, v in sorted(by_currency.items()) if v]
-    return " + ".join(shown) or money(0.0)
 
 
 # -- money at risk --------------------------------------------------------------------------------------
@@ -226,7 +220,7 @@ def _money(ctx: Ctx, projects: list[ProjectView], at_risk: list[AtRisk]) -> str:
     total: dict[str, float] = defaultdict(float)
     for r in at_risk:
         total[r.project.currency] += r.amount
-    out.append(f"Total: **{esc(_amounts(total))}** in {_s(len(at_risk), 'project')}.\n\n")
+    out.append(f"Total: **{esc(amounts(total))}** in {_s(len(at_risk), 'project')}.\n\n")
     rows = [
         (
             project_link(ctx, HERE, r.project.name, r.project.title),
@@ -457,7 +451,7 @@ def render(ctx: Ctx) -> dict[str, str]:
                     "watermelons: reported green, figures red",
                     f"{len(health.watermelons):,} of {reported_green:,} reported green",
                 ),
-                ("money at risk", esc(_amounts(total))),
+                ("money at risk", esc(amounts(total))),
                 (
                     "decisions waiting (longest wait)",
                     f"{len(decisions):,} ({_s(longest, 'day')})" if decisions else "0",
