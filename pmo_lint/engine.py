@@ -315,7 +315,8 @@ def _select(
     pmo = catalog.config
     packs: set[str] = (set(pmo.spec.pmo_types) if pmo else set()) | policies.custom_packs
     metas = all_metas([*rules, *policies.rules])
-    _check_selectors(options, config, metas)
+    if not policies.problems:  # a pack that failed to load is reported (PMO011): its rules cannot be known here
+        _check_selectors(options, config, metas)
     severity: dict[str, Severity] = dict(config.severity)
     if pmo:
         for key, label in pmo.spec.severity.items():
