@@ -5,6 +5,7 @@ The built HTML (page size against portfolio size) is checked in test_site_mkdocs
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -139,3 +140,39 @@ def test_bench_site_merges_sizes_measured_in_separate_runs(tmp_path: Path) -> No
     assert bench_site.stored_results(tmp_path / "missing.json") == {}
     (tmp_path / "bad.json").write_text("[1", encoding="utf-8")
     assert bench_site.stored_results(tmp_path / "bad.json") == {}
+
+
+def test_the_strategy_tree_continues_on_pages_of_ten_top_level_goals(tmp_path: Path) -> None:
+    from pmo_lint.site.page.strategy import GOAL_TREES
+
+    root = tmp_path / "p"
+    shutil.copytree(PORTFOLIO, root)
+    goals = root / "strategy" / "goals"
+    # 24 more top-level goals, each with a goal under it: 25 trees, three pages
+    for i in range(24):
+        for name, parent in ((f"goal-{i:02d}", ""), (f"goal-{i:02d}-sub", f"\n  parent: strategicgoal:goal-{i:02d}")):
+            (goals / f"{name}.yaml").write_text(
+                "apiVersion: pmo-lint/v1\nkind: StrategicGoal\n"
+                f"metadata: {{name: {name}, title: Goal {name.upper()}}}\n"
+                f"spec:\n  owner: person:asmith\n  timeframe: {{start: '2025-01-01', end: '2026-12-31'}}{parent}\n",
+                encoding="utf-8",
+            )
+    site = generate(root, AS_OF_DATE)
+    pages = ["strategy.md", "strategy_goals_2.md", "strategy_goals_3.md"]
+    assert "strategy_goals_4.md" not in site.pages
+    text = {p: html.unescape(site.pages[p]) for p in pages}
+    tops = [re.findall(r"^- \*\*(.+?)\*\*", text[p], re.M) for p in pages]
+    assert [len(t) for t in tops] == [GOAL_TREES, GOAL_TREES, 25 - 2 * GOAL_TREES]
+    # every goal is on exactly one page, under its own parent
+    everything = "".join(text.values())
+    for i in range(24):
+        assert everything.count(f"Goal GOAL-{i:02d}-SUB") == 1
+        page = next(p for p, t in zip(pages, tops, strict=True) if f"Goal GOAL-{i:02d}" in t)
+        assert f"- **Goal GOAL-{i:02d}**" in text[page]
+        assert f"\n    - **Goal GOAL-{i:02d}-SUB**" in text[page]
+    assert "Top-level goals 11–20 of 25" in site.pages["strategy_goals_2.md"]
+    assert "[next](strategy_goals_3.md)" in site.pages["strategy_goals_2.md"]
+    assert "[first](strategy.md)" in site.pages["strategy_goals_3.md"]
+    assert not any(in_navigation(p) for p in pages[1:])
+    # the projects still sit under their goals (the test portfolio aligns its projects to grow-retention)
+    assert "Grow customer retention" in everything

@@ -109,17 +109,21 @@ def continuation(here: str, n: int, key: str = "") -> str:
     return f"{here.removesuffix('.md')}_{key + '_' if key else ''}{n}.md"
 
 
-def _pager(page: str, here: str, n: int, total: int, count: int, key: str) -> str:
+def pager(
+    page: str, here: str, n: int, total: int, count: int, key: str, *, unit: str = "Rows", per: int = PAGE_ROWS
+) -> str:
+    """The line under page ``n`` of ``total``: which items it holds and links to the others."""
+
     def target(k: int) -> str:
         return rel(page, here if k == 1 else continuation(here, k, key))
 
-    first, last = (n - 1) * PAGE_ROWS + 1, min(n * PAGE_ROWS, count)
+    first, last = (n - 1) * per + 1, min(n * per, count)
     steps = [
         f"[{label}]({target(k)})"
         for label, k in (("first", 1), ("previous", n - 1), ("next", n + 1), ("last", total))
         if 1 <= k <= total and k != n
     ]
-    return f"\n<small>Rows {first:,}–{last:,} of {count:,} · page {n} of {total}: {' · '.join(steps)}</small>\n"
+    return f"\n<small>{unit} {first:,}–{last:,} of {count:,} · page {n} of {total}: {' · '.join(steps)}</small>\n"
 
 
 def paged_table(
@@ -144,9 +148,9 @@ def paged_table(
             front(f"{title} ({n} of {total})")
             + f"# {esc(title)}\n\n"
             + md_table(headers, chunk, align)
-            + _pager(page, here, n, total, len(rows), key)
+            + pager(page, here, n, total, len(rows), key)
         )
-    return md_table(headers, rows[:PAGE_ROWS], align) + _pager(here, here, 1, total, len(rows), key)
+    return md_table(headers, rows[:PAGE_ROWS], align) + pager(here, here, 1, total, len(rows), key)
 
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1976d2"}

@@ -117,9 +117,9 @@ def rollup(projects: Iterable[ProjectView]) -> Rollup:
 def counts_text(counts: Counter[str], empty: str) -> Html:
     """ "2 red · 1 amber · 3 green · 1 not judged", the words beside their badges."""
     # each count stays beside its badge when the cell wraps
-    parts = [f'<span style="white-space:nowrap">{counts[rag]} {rag_badge(rag)}</span>' for rag in RAGS if counts[rag]]
+    parts = [f'<span style="white-space:nowrap">{counts[rag]:,} {rag_badge(rag)}</span>' for rag in RAGS if counts[rag]]
     if counts[""]:
-        parts.append(f'<span style="white-space:nowrap">{counts[""]} {esc(empty)}</span>')
+        parts.append(f'<span style="white-space:nowrap">{counts[""]:,} {esc(empty)}</span>')
     return Html(" · ".join(parts) or "–")
 
 

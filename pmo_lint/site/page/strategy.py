@@ -6,7 +6,17 @@ from collections import defaultdict
 from typing import Any
 
 from pmo_lint.site.html import esc, name_text
-from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, paged_table, project_link, section_link
+from pmo_lint.site.page.common import (
+    PAGE_ROWS,
+    Ctx,
+    as_of_note,
+    continuation,
+    front,
+    paged_table,
+    pager,
+    project_link,
+    section_link,
+)
 from pmo_lint.site.page.health import ROLLUP_HEADERS, health_inline, live, rollup, rollup_cells
 from pmo_lint.site.view import ProjectView, person_name
 
@@ -25,6 +35,7 @@ def _project_item(ctx: Ctx, p: ProjectView, depth: int) -> str:
 
 
 GOAL_PROJECTS = 25
+GOAL_TREES = 10  # top-level goals (each with the goals under it) on one page
 
 
 def _project_items(ctx: Ctx, items: list[ProjectView], depth: int) -> list[str]:
@@ -77,6 +88,25 @@ def _rollups(ctx: Ctx, pages: dict[str, str], portfolios: dict[str, Any], progra
     return "".join(out)
 
 
+def _paged_trees(pages: dict[str, str], trees: list[str]) -> str:
+    """The first GOAL_TREES goal trees for the strategy page; the others go to continuation pages."""
+    total = (len(trees) + GOAL_TREES - 1) // GOAL_TREES
+    if total <= 1:
+        return "".join(trees)
+    unit = "Top-level goals"
+    for n in range(2, total + 1):
+        page = continuation(HERE, n, "goals")
+        body = "".join(trees[(n - 1) * GOAL_TREES : n * GOAL_TREES])
+        title = f"Strategy tree ({n} of {total})"
+        pages[page] = (
+            front(title)
+            + f"# {title}\n\n"
+            + body
+            + pager(page, HERE, n, total, len(trees), "goals", unit=unit, per=GOAL_TREES)
+        )
+    return "".join(trees[:GOAL_TREES]) + pager(HERE, HERE, 1, total, len(trees), "goals", unit=unit, per=GOAL_TREES)
+
+
 def render(ctx: Ctx) -> dict[str, str]:
     v = ctx.view
     cat = v.catalog
@@ -99,27 +129,38 @@ def render(ctx: Ctx) -> dict[str, str]:
     out.append(_rollups(ctx, pages, portfolios, programs))
     out.append("\n## Goals, portfolios, programs and projects\n\n")
 
+    # each goal's projects, portfolios and programs, found once (not a walk of the portfolio per goal)
+    aligned: dict[str, list[ProjectView]] = defaultdict(list)
+    for p in v.projects:
+        for goal in dict.fromkeys(p.goals):
+            aligned[goal].append(p)
+    named_by_portfolios: dict[str, list[str]] = defaultdict(list)
+    for pf_name, pf in portfolios.items():
+        for goal in dict.fromkeys(_name(x) for x in pf.spec.goals):  # type: ignore[attr-defined]
+            named_by_portfolios[goal].append(pf_name)
+    named_by_programs: dict[str, list[str]] = defaultdict(list)
+    for pg_name, pg in programs.items():
+        for goal in dict.fromkeys(_name(x) for x in pg.spec.goals):  # type: ignore[attr-defined]
+            named_by_programs[goal].append(pg_name)
+
     seen: set[str] = set()
 
-    def emit_goal(name: str, depth: int) -> None:
+    def emit_goal(buf: list[str], name: str, depth: int) -> None:
         if name in seen:  # a parent loop (reported by the rules) must not loop here
             return
         seen.add(name)
         g = goals[name]
         state = g.spec.state  # type: ignore[attr-defined]
-        out.append(f"{INDENT * depth}- **{esc(g.display)}** <small>goal `{name_text(name)}`, {esc(state)}</small>\n")
-        aligned = [p for p in v.projects if name in p.goals]
+        buf.append(f"{INDENT * depth}- **{esc(g.display)}** <small>goal `{name_text(name)}`, {esc(state)}</small>\n")
         # portfolio -> program -> projects, from the projects' own references
         tree: dict[str, dict[str, list[ProjectView]]] = defaultdict(lambda: defaultdict(list))
-        for p in aligned:
+        for p in aligned.get(name, []):
             portfolio = p.portfolio or program_portfolio.get(p.program, "")
             tree[portfolio][p.program].append(p)
-        for pf_name, pf in portfolios.items():  # portfolios and programs that name the goal, even without projects
-            if name in {_name(x) for x in pf.spec.goals}:  # type: ignore[attr-defined]
-                tree[pf_name].setdefault("", [])  # the branch shows even with no project
-        for pg_name, pg in programs.items():
-            if name in {_name(x) for x in pg.spec.goals}:  # type: ignore[attr-defined]
-                tree[program_portfolio[pg_name]].setdefault(pg_name, [])
+        for pf_name in named_by_portfolios.get(name, []):  # they name the goal: shown even without projects
+            tree[pf_name].setdefault("", [])
+        for pg_name in named_by_programs.get(name, []):
+            tree[program_portfolio[pg_name]].setdefault(pg_name, [])
         inner = depth + 1
         # at most GOAL_PROJECTS projects under a goal (the page stays the same size at any portfolio size);
         # the rest are counted, and the project list has them all
@@ -131,7 +172,7 @@ def render(ctx: Ctx) -> dict[str, str]:
                 continue
             level = inner
             if pf_name:
-                out.append(_group(ctx, "Portfolio", portfolios.get(pf_name), pf_name, inner))
+                buf.append(_group(ctx, "Portfolio", portfolios.get(pf_name), pf_name, inner))
                 level = inner + 1
             for pg_name in sorted(tree[pf_name]):
                 items = tree[pf_name][pg_name]
@@ -142,18 +183,25 @@ def render(ctx: Ctx) -> dict[str, str]:
                 items = items[: max(room, 0)]
                 room -= len(items)
                 if pg_name:
-                    out.append(_group(ctx, "Program", programs.get(pg_name), pg_name, level))
-                    out.extend(_project_items(ctx, items, level + 1))
+                    buf.append(_group(ctx, "Program", programs.get(pg_name), pg_name, level))
+                    buf.extend(_project_items(ctx, items, level + 1))
                 else:
-                    out.extend(_project_items(ctx, items, level))
+                    buf.extend(_project_items(ctx, items, level))
         if hidden:
             more = section_link(ctx, HERE, "projects", "the project list")
-            out.append(f"{INDENT * inner}- … and {hidden:,} more aligned projects (see {more})\n")
+            buf.append(f"{INDENT * inner}- … and {hidden:,} more aligned projects (see {more})\n")
         for child in children.get(name, []):
-            emit_goal(child, inner)
+            emit_goal(buf, child, inner)
 
-    for name in children.get("", []) + sorted(goals):  # then goals only reachable through a loop
-        emit_goal(name, 0)
+    # a tree per top-level goal (then goals only reachable through a loop); GOAL_TREES of them a page,
+    # the others on continuation pages, so the page does not grow with the number of goals
+    trees: list[str] = []
+    for name in children.get("", []) + sorted(goals):
+        buf: list[str] = []
+        emit_goal(buf, name, 0)
+        if buf:
+            trees.append("".join(buf))
+    out.append(_paged_trees(pages, trees))
     if not goals:
         out.append("_No strategic goals._\n")
     unaligned = [p for p in v.projects if not any(g in goals for g in p.goals)]
