@@ -539,6 +539,8 @@ class _Builder:
         contributors: dict[str, set[str]] = defaultdict(set)
         program_projects: dict[str, int] = defaultdict(int)
         team_members: dict[str, set[str]] = defaultdict(set)
+        elsewhere: dict[str, list[str]] = defaultdict(list)  # approved projects budgeted in another currency
+        pmo_currency = self.spec.currency if self.spec else None
 
         def resolve(ref: str | None, kind: str) -> LoadedEntity | None:
             return self.cat.lookup(ref, kinds=(kind,)) if ref else None
@@ -564,7 +566,14 @@ class _Builder:
             if portfolio is None:
                 continue
             reached = self.meanings.get(ps.lifecycle.phase, UNKNOWN).reached()["planning"]
-            for year, amount in bac_by_fiscal_year(item.entity, reached, start_month).items():  # type: ignore[arg-type]
+            by_year = bac_by_fiscal_year(item.entity, reached, start_month)  # type: ignore[arg-type]
+            own = ps.currency or pmo_currency
+            envelope = portfolio.entity.spec.currency or pmo_currency  # type: ignore[attr-defined]
+            if by_year and own and envelope and own != envelope:
+                # no exchange rate is known: an amount in another currency cannot be added to the envelope's
+                elsewhere[portfolio.path].append(item.ref)
+                continue
+            for year, amount in by_year.items():
                 approved[portfolio.path][year] += amount
         for item in self.cat.of_kind("Portfolio"):
             budget = {str(b.fiscal_year): float(b.amount) for b in item.entity.spec.budget}  # type: ignore[attr-defined]
@@ -573,6 +582,7 @@ class _Builder:
                 "approvedBacByYear": spent,
                 "budgetByYear": budget,
                 "overBudgetYears": [y for y, amount in budget.items() if spent.get(y, 0.0) > amount],
+                "otherCurrencyProjects": sorted(elsewhere[item.path]),
             }
         for item in self.cat.of_kind("Person"):
             for ref in item.entity.spec.member_of:  # type: ignore[attr-defined]

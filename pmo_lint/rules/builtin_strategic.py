@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmo_lint.diagnostics import Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
@@ -51,13 +51,36 @@ def _envelope(ctx: RuleContext) -> Iterator[Finding]:
             spent = float(approved.get(str(envelope.fiscal_year), 0.0))
             if spent > envelope.amount + 0.005:
                 yield Finding(
-                    f"approved budgets of the projects in portfolio {portfolio.metadata.name} add up to "
+                    f"approved budgets of the projects in portfolio {portfolio.display} add up to "
                     f"{money(spent)} in fiscal year {envelope.fiscal_year}, over its "
                     f"envelope of {money(envelope.amount)}; defer or cut a project, "
                     "or raise the envelope",
                     item,
                     ("spec", "budget", i, "amount"),
                 )
+        uncounted = [ctx.catalog.lookup(ref, kinds=("Project",)) for ref in approved_elsewhere(facts.of(item))]
+        if portfolio.spec.budget and uncounted:
+            own = portfolio.spec.currency or (ctx.catalog.config.spec.currency if ctx.catalog.config else "")
+            named = [
+                f"{u.entity.display} ({u.entity.spec.currency})"  # type: ignore[attr-defined]
+                for u in uncounted[:5]
+                if u is not None
+            ]
+            more = f" and {len(uncounted) - 5:,} more" if len(uncounted) > 5 else ""
+            count = f"{len(uncounted):,} approved project budget{'s' if len(uncounted) != 1 else ''}"
+            yield Finding(
+                f"the envelope of portfolio {portfolio.display} is in {own}, so {count} in another currency "
+                f"{'are' if len(uncounted) != 1 else 'is'} not counted in it: {', '.join(named)}{more}; budget "
+                f"{'them' if len(uncounted) != 1 else 'it'} in {own} so that the envelope can be checked",
+                item,
+                ("spec", "budget"),
+                severity=Severity.WARNING,
+            )
+
+
+def approved_elsewhere(facts: dict[str, Any]) -> list[str]:
+    refs = facts.get("otherCurrencyProjects", [])
+    return [str(r) for r in refs] if isinstance(refs, list) else []
 
 
 _PMO_HEAD = example_pmo("{id: closed, startGate: G3}") + (
@@ -103,7 +126,9 @@ BUDGET_ENVELOPE = FunctionRule(
             "not count. The BAC "
             "(active baseline, else `budget.bac`) falls into fiscal years by its time-phased `byPeriod` budget, "
             "else evenly over the months of the approved schedule. Fiscal years start in `fiscalYearStartMonth` "
-            "and are named by the calendar year they start in.",
+            "and are named by the calendar year they start in. A project budgeted in another currency than the "
+            "envelope (the portfolio's `currency`, else the PMO's) cannot be added to it without an exchange rate: "
+            "it is left out of the sum and named in a warning.",
             why="The envelope is the portfolio board's hard constraint; approving projects beyond it commits money "
             "the organisation has not budgeted.",
             example=_PORTFOLIO_HEAD + "    - {fiscalYear: 2025, amount: 500000}\n",
