@@ -142,37 +142,98 @@ def test_bench_site_merges_sizes_measured_in_separate_runs(tmp_path: Path) -> No
     assert bench_site.stored_results(tmp_path / "bad.json") == {}
 
 
-def test_the_strategy_tree_continues_on_pages_of_ten_top_level_goals(tmp_path: Path) -> None:
-    from pmo_lint.site.page.strategy import GOAL_TREES
+def _goal_lines(page: str) -> list[tuple[int, str, bool]]:
+    """(depth, title, continued) of each goal line of a strategy page."""
+    out = []
+    for m in re.finditer(r"^( *)- \*\*(.+?)\*\* <small>goal [^<]*?(, continued)?</small>", page, re.M):
+        out.append((len(m.group(1)) // 4, m.group(2), bool(m.group(3))))
+    return out
+
+
+def test_the_strategy_tree_continues_on_pages_of_ten_goals_each_naming_where_it_sits(tmp_path: Path) -> None:
+    from pmo_lint.site.page.strategy import GOALS_PER_PAGE
 
     root = tmp_path / "p"
     shutil.copytree(PORTFOLIO, root)
     goals = root / "strategy" / "goals"
-    # 24 more top-level goals, each with a goal under it: 25 trees, three pages
-    for i in range(24):
-        for name, parent in ((f"goal-{i:02d}", ""), (f"goal-{i:02d}-sub", f"\n  parent: strategicgoal:goal-{i:02d}")):
-            (goals / f"{name}.yaml").write_text(
-                "apiVersion: pmo-lint/v1\nkind: StrategicGoal\n"
-                f"metadata: {{name: {name}, title: Goal {name.upper()}}}\n"
-                f"spec:\n  owner: person:asmith\n  timeframe: {{start: '2025-01-01', end: '2026-12-31'}}{parent}\n",
+    before = len(list(goals.glob("*.yaml")))
+    # one top-level goal with 12 goals under it, each with one under it: a deep tree, not many small ones
+    made = {"goal-top": ""}
+    for i in range(12):
+        made[f"goal-{i:02d}"] = "goal-top"
+        made[f"goal-{i:02d}-sub"] = f"goal-{i:02d}"
+    for name, parent in made.items():
+        (goals / f"{name}.yaml").write_text(
+            "apiVersion: pmo-lint/v1\nkind: StrategicGoal\n"
+            f"metadata: {{name: {name}, title: Goal {name.upper()}}}\n"
+            "spec:\n  owner: person:asmith\n  timeframe: {start: '2025-01-01', end: '2026-12-31'}\n"
+            + (f"  parent: strategicgoal:{parent}\n" if parent else ""),
+            encoding="utf-8",
+        )
+    site = generate(root, AS_OF_DATE)
+    count = before + len(made)
+    total = (count + GOALS_PER_PAGE - 1) // GOALS_PER_PAGE
+    pages = ["strategy.md"] + [f"strategy_goals_{n}.md" for n in range(2, total + 1)]
+    assert total == 3 and all(p in site.pages for p in pages) and f"strategy_goals_{total + 1}.md" not in site.pages
+    text = {p: html.unescape(site.pages[p]) for p in pages}
+    shown: list[str] = []
+    for p in pages:
+        lines = _goal_lines(text[p])
+        own = [t for _, t, continued in lines if not continued]
+        assert len(own) == GOALS_PER_PAGE or p == pages[-1], p
+        shown += own
+        assert lines[0][0] == 0, p  # each page is a whole nested list: it starts at the top level
+        # every goal sits under its parent (a goal line one level up, on this page: shown or named as context)
+        for k, (depth, title, _) in enumerate(lines):
+            name = title.removeprefix("Goal ").lower()
+            if made.get(name):
+                parent = next(t for d, t, _ in reversed(lines[:k]) if d == depth - 1)
+                assert parent == f"Goal {made[name].upper()}", (p, title)
+        if p != "strategy.md":  # it starts inside goal-top's branch, shown on the first page: named as context
+            assert lines[0] == (0, "Goal GOAL-TOP", True), p
+    assert len(shown) == count and len(set(shown)) == count  # every goal on exactly one page
+    assert f"Goals {GOALS_PER_PAGE + 1}–{2 * GOALS_PER_PAGE} of {count}" in text["strategy_goals_2.md"]
+    assert "[next](strategy_goals_3.md)" in text["strategy_goals_2.md"]
+    assert "[first](strategy.md)" in text["strategy_goals_3.md"]
+    assert not any(in_navigation(p) for p in pages[1:])
+
+
+def test_the_roadmap_continues_on_pages_of_three_portfolios(tmp_path: Path) -> None:
+    from pmo_lint.site.page.roadmap import PORTFOLIOS_PER_PAGE
+
+    root = tmp_path / "p"
+    shutil.copytree(PORTFOLIO, root)
+    # seven more portfolios (nine groups with the test portfolio's own and its project of no portfolio); the
+    # last has more projects than a table holds
+    for i in range(7):
+        (root / "portfolios" / f"pf-{i}.yaml").write_text(
+            f"apiVersion: pmo-lint/v1\nkind: Portfolio\nmetadata: {{name: pf-{i}, title: Region {i}}}\n"
+            "spec: {owner: person:asmith}\n",
+            encoding="utf-8",
+        )
+        for j in range(PAGE_ROWS + 5 if i == 6 else 1):
+            folder = root / "projects" / f"x{i}-{j:03d}"
+            folder.mkdir()
+            (folder / "project.yaml").write_text(
+                "apiVersion: pmo-lint/v1\nkind: Project\n"
+                f"metadata: {{name: x{i}-{j:03d}, title: Work {i}.{j}}}\n"
+                f"spec:\n  type: it-delivery\n  category: operational\n  owner: person:jdoe\n  portfolio: pf-{i}\n"
+                "  lifecycle: {phase: planning}\n"
+                "  schedule:\n    requested: {start: '2025-07-01', end: '2026-03-31'}\n",
                 encoding="utf-8",
             )
     site = generate(root, AS_OF_DATE)
-    pages = ["strategy.md", "strategy_goals_2.md", "strategy_goals_3.md"]
-    assert "strategy_goals_4.md" not in site.pages
-    text = {p: html.unescape(site.pages[p]) for p in pages}
-    tops = [re.findall(r"^- \*\*(.+?)\*\*", text[p], re.M) for p in pages]
-    assert [len(t) for t in tops] == [GOAL_TREES, GOAL_TREES, 25 - 2 * GOAL_TREES]
-    # every goal is on exactly one page, under its own parent
-    everything = "".join(text.values())
-    for i in range(24):
-        assert everything.count(f"Goal GOAL-{i:02d}-SUB") == 1
-        page = next(p for p, t in zip(pages, tops, strict=True) if f"Goal GOAL-{i:02d}" in t)
-        assert f"- **Goal GOAL-{i:02d}**" in text[page]
-        assert f"\n    - **Goal GOAL-{i:02d}-SUB**" in text[page]
-    assert "Top-level goals 11–20 of 25" in site.pages["strategy_goals_2.md"]
-    assert "[next](strategy_goals_3.md)" in site.pages["strategy_goals_2.md"]
-    assert "[first](strategy.md)" in site.pages["strategy_goals_3.md"]
-    assert not any(in_navigation(p) for p in pages[1:])
-    # the projects still sit under their goals (the test portfolio aligns its projects to grow-retention)
-    assert "Grow customer retention" in everything
+    pages = ["roadmap.md", "roadmap_portfolios_2.md", "roadmap_portfolios_3.md"]
+    assert all(p in site.pages for p in pages) and "roadmap_portfolios_4.md" not in site.pages
+    headings = [re.findall(r"^## (.+)$", html.unescape(site.pages[p]), re.M) for p in pages]
+    assert [len(h) for h in headings] == [PORTFOLIOS_PER_PAGE] * 3 and headings[0][0] == "No portfolio"
+    # a portfolio is headed by its title, with its name beside it
+    assert "Region 0 <small>`pf-0`</small>" in headings[0][1:]
+    assert "Portfolios 4–6 of 9" in site.pages["roadmap_portfolios_2.md"]
+    # Region 6 sits on the third page; its table continues on a page whose way back leads to the third page
+    last = site.pages["roadmap_portfolios_3.md"]
+    assert "Region 6" in html.unescape(last) and "Rows 1–100 of 105" in last
+    more = next(p for p in site.pages if re.fullmatch(r"roadmap_p\d+_2\.md", p) and "x6-1" in site.pages[p])
+    assert "[first](roadmap_portfolios_3.md)" in site.pages[more] and "Rows 101–105 of 105" in site.pages[more]
+    assert f"[next]({more})" in last
+    assert not any(in_navigation(p) for p in (*pages[1:], more))

@@ -110,12 +110,22 @@ def continuation(here: str, n: int, key: str = "") -> str:
 
 
 def pager(
-    page: str, here: str, n: int, total: int, count: int, key: str, *, unit: str = "Rows", per: int = PAGE_ROWS
+    page: str,
+    here: str,
+    n: int,
+    total: int,
+    count: int,
+    key: str,
+    *,
+    unit: str = "Rows",
+    per: int = PAGE_ROWS,
+    start: str = "",
 ) -> str:
-    """The line under page ``n`` of ``total``: which items it holds and links to the others."""
+    """The line under page ``n`` of ``total``: which items it holds and links to the others. The first
+    page is ``start`` when the table sits on another page than the one its continuations are named after."""
 
     def target(k: int) -> str:
-        return rel(page, here if k == 1 else continuation(here, k, key))
+        return rel(page, (start or here) if k == 1 else continuation(here, k, key))
 
     first, last = (n - 1) * per + 1, min(n * per, count)
     steps = [
@@ -135,9 +145,11 @@ def paged_table(
     align: str = "",
     *,
     key: str = "",
+    start: str = "",
 ) -> str:
     """The first :data:`PAGE_ROWS` rows of a table for ``here``; the other rows go to continuation pages,
-    added to ``pages`` (siblings of ``here``, so the rows' relative links hold there too)."""
+    added to ``pages`` (siblings of ``here``, so the rows' relative links hold there too). ``start`` is
+    the page that shows the first rows when it is not ``here`` (a continuation page of sections)."""
     if len(rows) <= PAGE_ROWS:
         return md_table(headers, rows, align)
     total = (len(rows) + PAGE_ROWS - 1) // PAGE_ROWS
@@ -148,9 +160,30 @@ def paged_table(
             front(f"{title} ({n} of {total})")
             + f"# {esc(title)}\n\n"
             + md_table(headers, chunk, align)
-            + pager(page, here, n, total, len(rows), key)
+            + pager(page, here, n, total, len(rows), key, start=start)
         )
-    return md_table(headers, rows[:PAGE_ROWS], align) + pager(here, here, 1, total, len(rows), key)
+    first = pager(start or here, here, 1, total, len(rows), key, start=start)
+    return md_table(headers, rows[:PAGE_ROWS], align) + first
+
+
+def paged_sections(
+    pages: dict[str, str], here: str, title: str, sections: Sequence[str], per: int, *, unit: str, key: str
+) -> str:
+    """The first ``per`` sections for ``here``; the others go to continuation pages of ``per`` each, so that
+    a page of one section per portfolio (or other group) does not grow with the number of groups."""
+    total = (len(sections) + per - 1) // per
+    if total <= 1:
+        return "".join(sections)
+    for n in range(2, total + 1):
+        page = continuation(here, n, key)
+        heading = f"{title} ({n} of {total})"
+        pages[page] = (
+            front(heading)
+            + f"# {esc(heading)}\n\n"
+            + "".join(sections[(n - 1) * per : n * per])
+            + pager(page, here, n, total, len(sections), key, unit=unit, per=per)
+        )
+    return "".join(sections[:per]) + pager(here, here, 1, total, len(sections), key, unit=unit, per=per)
 
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1976d2"}

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pmo_lint.site.html import block, esc, name_text
-from pmo_lint.site.page.common import PAGE_ROWS, Ctx, as_of_note, front, paged_table, project_link
+from pmo_lint.site.page.common import (
+    PAGE_ROWS,
+    Ctx,
+    as_of_note,
+    continuation,
+    front,
+    paged_sections,
+    paged_table,
+    project_link,
+)
 from pmo_lint.site.page.health import computed_cell, live, reported_badge, rollup, rollup_line
 from pmo_lint.site.svg import GanttRow, gantt
 from pmo_lint.site.view import ProjectView, Slip, forecast_finish
@@ -41,10 +50,14 @@ def baseline_text(slip: Slip) -> str:
     return f"{first.schedule.finish} (first, {first.id}), {active.schedule.finish} (active, {active.id})"
 
 
+# portfolios on one page: each holds a chart of up to PAGE_ROWS projects and a table of as many rows
+PORTFOLIOS_PER_PAGE = 3
+
+
 def render(ctx: Ctx) -> dict[str, str]:
     v = ctx.view
-    out = [front("Roadmap"), "# Roadmap\n\n", as_of_note(ctx)]
-    out.append(
+    head = [front("Roadmap"), "# Roadmap\n\n", as_of_note(ctx)]
+    head.append(
         "Bars run from start to forecast finish, coloured by the computed health (the figures and checks; the "
         "latest reported schedule health where there is nothing to judge); the thin grey bar under each is the "
         "active baseline; diamonds are key milestones (green when done); the dashed red line is the as-of date. "
@@ -56,11 +69,20 @@ def render(ctx: Ctx) -> dict[str, str]:
     for p in v.projects:
         if p.active or not p.closed:
             groups[p.portfolio].append(p)
+    sections: list[str] = []
+    titles = {e.entity.name: e.entity.display for e in v.catalog.of_kind("Portfolio")}
     for number, portfolio in enumerate(sorted(groups), 1):
+        out = []
         rows = [_row(p) for p in groups[portfolio]]
         rows = [r for r in rows if r.start and r.finish]
         rows.sort(key=lambda r: (r.start, r.label))
-        out.append(f"## {name_text(portfolio) if portfolio else 'No portfolio'}\n\n")
+        if not portfolio:
+            heading = "No portfolio"
+        elif portfolio in titles and titles[portfolio] != portfolio:
+            heading = f"{esc(titles[portfolio])} <small>`{name_text(portfolio)}`</small>"
+        else:
+            heading = name_text(portfolio)
+        out.append(f"## {heading}\n\n")
         out.append(rollup_line(ctx, HERE, rollup(p for p in groups[portfolio] if live(p))))
         if len(rows) > PAGE_ROWS:
             out.append(f"The chart shows the {PAGE_ROWS} projects that started first; the table lists all.\n\n")
@@ -73,7 +95,7 @@ def render(ctx: Ctx) -> dict[str, str]:
             fc = forecast_finish(p.project)
             table.append(
                 (
-                    project_link(ctx, HERE, p.name, p.name),
+                    project_link(ctx, HERE, p.name, p.title),
                     esc(p.phase),
                     reported_badge(p.health),
                     computed_cell(p.health),
@@ -94,8 +116,14 @@ def render(ctx: Ctx) -> dict[str, str]:
             "Key milestones overdue",
         )
         title = f"Roadmap of portfolio {portfolio or 'none'}"
-        out.append(paged_table(pages, HERE, title, headers, table, key=f"p{number}"))
+        shown_on = (number - 1) // PORTFOLIOS_PER_PAGE + 1  # the page of sections this one lands on
+        start = continuation(HERE, shown_on, "portfolios") if shown_on > 1 else HERE
+        out.append(paged_table(pages, HERE, title, headers, table, key=f"p{number}", start=start))
         out.append("\n")
+        sections.append("".join(out))
+    head.append(
+        paged_sections(pages, HERE, "Roadmap", sections, PORTFOLIOS_PER_PAGE, unit="Portfolios", key="portfolios")
+    )
     if not groups:
-        out.append("_No projects._\n")
-    return {HERE: "".join(out), **pages}
+        head.append("_No projects._\n")
+    return {HERE: "".join(head), **pages}

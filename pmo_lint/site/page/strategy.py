@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from pmo_lint.site.html import esc, name_text
@@ -35,7 +36,7 @@ def _project_item(ctx: Ctx, p: ProjectView, depth: int) -> str:
 
 
 GOAL_PROJECTS = 25
-GOAL_TREES = 10  # top-level goals (each with the goals under it) on one page
+GOALS_PER_PAGE = 10  # goals of the tree on one page (each with at most GOAL_PROJECTS projects)
 
 
 def _project_items(ctx: Ctx, items: list[ProjectView], depth: int) -> list[str]:
@@ -88,23 +89,39 @@ def _rollups(ctx: Ctx, pages: dict[str, str], portfolios: dict[str, Any], progra
     return "".join(out)
 
 
-def _paged_trees(pages: dict[str, str], trees: list[str]) -> str:
-    """The first GOAL_TREES goal trees for the strategy page; the others go to continuation pages."""
-    total = (len(trees) + GOAL_TREES - 1) // GOAL_TREES
+def _paged_goals(
+    pages: dict[str, str], blocks: list[tuple[tuple[str, ...], str, str]], context: Callable[[str, int], str]
+) -> str:
+    """The goal tree, GOALS_PER_PAGE goals a page: the first page's part is returned, the others go to
+    continuation pages. A page that starts inside a goal's branch first names the goals above (``context``),
+    so that every page is a whole nested list and a reader knows where it sits."""
+    total = (len(blocks) + GOALS_PER_PAGE - 1) // GOALS_PER_PAGE
     if total <= 1:
-        return "".join(trees)
-    unit = "Top-level goals"
+        return "".join(text for _, _, text in blocks)
+    unit = "Goals"
+
+    def body(n: int) -> str:
+        out: list[str] = []
+        chain: tuple[str, ...] = ()
+        for ancestors, goal, text in blocks[(n - 1) * GOALS_PER_PAGE : n * GOALS_PER_PAGE]:
+            for depth, name in enumerate(ancestors):
+                if chain[depth : depth + 1] != (name,):
+                    out.append(context(name, depth))
+                    chain = (*chain[:depth], name)
+            out.append(text)
+            chain = (*ancestors, goal)
+        return "".join(out)
+
     for n in range(2, total + 1):
         page = continuation(HERE, n, "goals")
-        body = "".join(trees[(n - 1) * GOAL_TREES : n * GOAL_TREES])
         title = f"Strategy tree ({n} of {total})"
         pages[page] = (
             front(title)
             + f"# {title}\n\n"
-            + body
-            + pager(page, HERE, n, total, len(trees), "goals", unit=unit, per=GOAL_TREES)
+            + body(n)
+            + pager(page, HERE, n, total, len(blocks), "goals", unit=unit, per=GOALS_PER_PAGE)
         )
-    return "".join(trees[:GOAL_TREES]) + pager(HERE, HERE, 1, total, len(trees), "goals", unit=unit, per=GOAL_TREES)
+    return body(1) + pager(HERE, HERE, 1, total, len(blocks), "goals", unit=unit, per=GOALS_PER_PAGE)
 
 
 def render(ctx: Ctx) -> dict[str, str]:
@@ -145,10 +162,14 @@ def render(ctx: Ctx) -> dict[str, str]:
 
     seen: set[str] = set()
 
-    def emit_goal(buf: list[str], name: str, depth: int) -> None:
+    blocks: list[tuple[tuple[str, ...], str, str]] = []  # each goal's lines, after the goals above it
+
+    def emit_goal(name: str, ancestors: tuple[str, ...]) -> None:
         if name in seen:  # a parent loop (reported by the rules) must not loop here
             return
         seen.add(name)
+        depth = len(ancestors)
+        buf: list[str] = []
         g = goals[name]
         state = g.spec.state  # type: ignore[attr-defined]
         buf.append(f"{INDENT * depth}- **{esc(g.display)}** <small>goal `{name_text(name)}`, {esc(state)}</small>\n")
@@ -190,18 +211,18 @@ def render(ctx: Ctx) -> dict[str, str]:
         if hidden:
             more = section_link(ctx, HERE, "projects", "the project list")
             buf.append(f"{INDENT * inner}- … and {hidden:,} more aligned projects (see {more})\n")
+        blocks.append((ancestors, name, "".join(buf)))
         for child in children.get(name, []):
-            emit_goal(buf, child, inner)
+            emit_goal(child, (*ancestors, name))
 
-    # a tree per top-level goal (then goals only reachable through a loop); GOAL_TREES of them a page,
-    # the others on continuation pages, so the page does not grow with the number of goals
-    trees: list[str] = []
-    for name in children.get("", []) + sorted(goals):
-        buf: list[str] = []
-        emit_goal(buf, name, 0)
-        if buf:
-            trees.append("".join(buf))
-    out.append(_paged_trees(pages, trees))
+    for name in children.get("", []) + sorted(goals):  # then goals only reachable through a loop
+        emit_goal(name, ())
+
+    def context(name: str, depth: int) -> str:
+        g = goals[name]
+        return f"{INDENT * depth}- **{esc(g.display)}** <small>goal `{name_text(name)}`, continued</small>\n"
+
+    out.append(_paged_goals(pages, blocks, context))
     if not goals:
         out.append("_No strategic goals._\n")
     unaligned = [p for p in v.projects if not any(g in goals for g in p.goals)]
