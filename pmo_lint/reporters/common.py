@@ -148,7 +148,8 @@ def dumps_json(doc: object) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """ "1 finding", "1,204 findings": the count with separators and the noun that agrees with it."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def held_back(result: Result) -> tuple[int, list[str], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pmo_lint.reporters.common import plural
 from pmo_lint.site.history import FindingChange, History, HistoryPoint
 from pmo_lint.site.html import block, esc, md_table
 from pmo_lint.site.page.common import (
@@ -34,9 +35,9 @@ def render(ctx: Ctx) -> dict[str, str]:
     pages: dict[str, str] = {}
     counts = severity_counts(result.diagnostics)
     out.append(
-        f"{len(result.diagnostics)} findings ({counts['error']} errors, {counts['warning']} warnings, "
-        f"{counts['info']} info) in {result.files_checked} files; {len(result.suppressed)} suppressed by "
-        "waivers or inline comments.\n\n"
+        f"{plural(len(result.diagnostics), 'finding')} ({plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')}, {counts['info']:,} info) in {plural(result.files_checked, 'file')}; "
+        f"{len(result.suppressed):,} suppressed by waivers or inline comments.\n\n"
     )
     out.append("## Findings by pack and severity\n\n")
     pack_of = {getattr(m, "code", ""): getattr(m, "pack", "") for m in ctx.rules}
