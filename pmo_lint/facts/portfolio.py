@@ -134,6 +134,12 @@ class _Builder:
             ns = report.metadata.namespace or ""
             date = report.spec.report_date
             self.out[item.path] = {"ageDays": _days(date, self.as_of), "isLatest": False}
+            evm = report.spec.evm
+            if evm is not None:  # the report's own indices, for messages that quote them
+                if evm.ac > 0:
+                    self.out[item.path]["cpi"] = round(evm.ev / evm.ac, 2)
+                if evm.pv > 0:
+                    self.out[item.path]["spi"] = round(evm.ev / evm.pv, 2)
             if date > self.as_of:
                 continue  # written after the as-of date: not known yet on that day
             best = latest.get(ns)

@@ -234,7 +234,12 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
         "expiredTrainings": ("Person:spec.trainings[].course", "Person:spec.trainings[].expires"),
         "missingTrainings": _TRAININGS,
     },
-    "StatusReport": {"ageDays": _LATEST_STATUS, "isLatest": _LATEST_STATUS},
+    "StatusReport": {
+        "ageDays": _LATEST_STATUS,
+        "isLatest": _LATEST_STATUS,
+        "cpi": ("StatusReport:spec.evm.ev", "StatusReport:spec.evm.ac"),
+        "spi": ("StatusReport:spec.evm.ev", "StatusReport:spec.evm.pv"),
+    },
     "Benefit": {
         "overdue": ("Benefit:spec.targetDate", "Benefit:spec.actuals[].date"),
         "projectClosed": _LIFECYCLE,

@@ -178,6 +178,8 @@ def test_other_kinds(portfolio: Path) -> None:
         "decisions": [],
         "openDecisions": 0.0,
         "projectActive": True,
+        "cpi": 0.8,  # the report's own EV/AC and EV/PV, quoted by TAC005 and TAC006
+        "spi": 0.8,
     }
     assert by["projects/crm/status/2025-05-20.yaml"]["isLatest"] is False
     assert by["waivers/w-1.yaml"] == {"expired": False, "daysToExpiry": 10.0}
