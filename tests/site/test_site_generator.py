@@ -346,3 +346,18 @@ def test_resources_page_lists_what_leavers_hold(tmp_path: Path, site) -> None:  
     assert "assignment to crm-migration until" in jo
     assert "| program crm | — | owner | reassign it before 2025-08-31 |" in ann
     assert "name a new sponsor before 2025-08-31" in ann
+
+
+def test_project_page_money_carries_its_currency_and_no_cost_is_not_a_cost_of_zero(site) -> None:  # type: ignore[no-untyped-def]
+    def row(page: str, label: str) -> str:
+        return next(line for line in html.unescape(page).splitlines() if line.startswith(f"| {label} |"))
+
+    crm = site.pages["projects/crm-migration.md"]
+    assert re.fullmatch(
+        r"\| PV / EV / AC \(latest report\) \| [\d,]+ / [\d,]+ / [\d,]+ EUR \|",
+        row(crm, "PV / EV / AC (latest report)"),
+    )
+    assert re.fullmatch(r"\| Actual cost to date \| [\d,]+ EUR \|", row(crm, "Actual cost to date"))
+    assert "| +60,000 EUR | 42 days |" in html.unescape(crm)  # the change request's budget delta, signed
+    # the data lake records no actual cost: the page says so instead of showing a cost of 0
+    assert row(site.pages["projects/data-lake.md"], "Actual cost to date") == "| Actual cost to date | none recorded |"

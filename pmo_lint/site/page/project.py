@@ -308,8 +308,15 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
         _kv(
             [
                 ("Budget at completion (BAC)", esc(money(p.bac, p.currency))),
-                ("Actual cost to date", esc(money(p.actual_cost, p.currency))),
-                ("PV / EV / AC (latest report)", esc(f"{money(e.pv)} / {money(e.ev)} / {money(e.ac)}") if e else ""),
+                # no recorded cost is not a cost of 0
+                (
+                    "Actual cost to date",
+                    esc(money(p.actual_cost, p.currency)) if p.project.spec.actuals else "none recorded",
+                ),
+                (
+                    "PV / EV / AC (latest report)",
+                    esc(f"{money(e.pv)} / {money(e.ev)} / {money(e.ac, p.currency)}") if e else "",
+                ),
                 ("CPI / SPI", esc(f"{num(e.cpi)} / {num(e.spi)}") if e else ""),
                 ("EAC / VAC", esc(f"{money(e.eac, p.currency)} / {money(e.vac, p.currency)}") if e else ""),
             ]
@@ -352,7 +359,7 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
                 str(cs.requested_date),
                 esc(cs.state),
                 esc(cs.approval.status),
-                esc(money(cs.delta.budget)),
+                esc(_signed(cs.delta.budget, p.currency)),
                 esc(f"{cs.delta.finish_days} days") if cs.delta.finish_days is not None else "",
             )
         )
@@ -405,6 +412,13 @@ def render_project(ctx: Ctx, p: ProjectView) -> str:
     if ctx.has("projects"):
         out.append(f"\n[All projects]({rel(here, INDEX)})\n")
     return "".join(out)
+
+
+def _signed(amount: float | None, currency: str) -> str:
+    """A change's budget delta: "+50,000 EUR", "-20,000 EUR"."""
+    if amount is None:
+        return ""
+    return ("+" if amount > 0 else "") + money(amount, currency)
 
 
 def render(ctx: Ctx) -> dict[str, str]:
