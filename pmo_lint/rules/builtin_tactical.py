@@ -11,7 +11,7 @@ from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, Ru
 
 if TYPE_CHECKING:
     from pmo_lint.model.catalog import LoadedEntity
-    from pmo_lint.model.kinds import ChangeRequest, Milestone, Project
+    from pmo_lint.model.kinds import ChangeRequest, Milestone, PeriodAmount, Project
 
 PACK = "tactical"
 ENV = "apiVersion: pmo-lint/v1\n"
@@ -271,4 +271,80 @@ COST_OVERRUN = FunctionRule(
     _overrun,
 )
 
-TACTICAL_RULES: tuple[FunctionRule, ...] = (FINISH_SLIP, COST_OVERRUN, MILESTONE_CYCLE, MILESTONE_ORDER)
+
+def _phased(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.model.kinds import Project
+    from pmo_lint.rules.wording import format_money
+
+    pmo = ctx.catalog.config
+    for project, item in ctx.catalog.typed(Project):
+        s = project.spec
+        if s.lifecycle.state == "cancelled":
+            continue
+        currency = s.currency or (pmo.spec.currency if pmo else "")
+        budgets: list[tuple[str, tuple[str | int, ...], float, float]] = []
+        if s.budget is not None and s.budget.by_period:
+            budgets.append(("the budget", ("spec", "budget", "byPeriod"), s.budget.bac, _sum(s.budget.by_period)))
+        for i, b in enumerate(s.baselines):
+            if b.budget.by_period:
+                at: tuple[str | int, ...] = ("spec", "baselines", i, "budget", "byPeriod")
+                budgets.append((f"baseline {b.id}", at, b.budget.bac, _sum(b.budget.by_period)))
+        for what, where, bac, phased in budgets:
+            if abs(phased - bac) < 1.0:  # a unit of currency for rounding
+                continue
+            gap = bac - phased
+            missing = (
+                f"{format_money(gap, currency)} of it is planned in no month"
+                if gap > 0
+                else f"the months plan {format_money(-gap, currency)} more than it"
+            )
+            yield Finding(
+                f"the time-phased amounts of {what} add up to {format_money(phased, currency)}, not its budget at "
+                f"completion of {format_money(bac, currency)}: {missing}, and the portfolio's budget per fiscal "
+                "year counts the months; make the months add up to the budget at completion",
+                item,
+                where,
+            )
+
+
+def _sum(periods: list[PeriodAmount]) -> float:
+    return round(sum(p.planned for p in periods), 2)
+
+
+_PHASED = (
+    ENV + "kind: Project\nmetadata: {name: demo}\nspec:\n  type: it-delivery\n  category: strategic\n"
+    "  lifecycle: {phase: executing}\n  budget:\n    bac: 900000\n    byPeriod:\n"
+    "      - {period: 2025-01, planned: 150000}\n      - {period: 2025-02, planned: 150000}\n"
+)
+PHASED_BUDGET = FunctionRule(
+    RuleMeta(
+        id="phased-budget-adds-up",
+        code="TAC022",
+        title="A time-phased budget adds up to its budget at completion",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Project", "PMOConfig"),
+        standard="Tactical PMO — a cost baseline is the time-phased budget at completion (PMBOK: cost baseline)",
+        reads=(
+            "Project:spec.budget.bac",
+            "Project:spec.budget.byPeriod[].planned",
+            "Project:spec.baselines[].budget.bac",
+            "Project:spec.baselines[].budget.byPeriod[].planned",
+            "Project:spec.lifecycle.state",
+            "Project:spec.currency",
+        ),
+        docs=RuleDocs(
+            what="When a project's `budget` or one of its `baselines` gives a time-phased budget (`byPeriod`), the "
+            "`planned` amounts of its months add up to that budget's `bac` (to within one unit of currency). "
+            "Cancelled projects are left out.",
+            why="The portfolio's budget per fiscal year (STR008) and the planned value of earned value are read "
+            "from the months. A BAC of 900,000 spread as 300,000 over the months shows the portfolio 600,000 less "
+            "than the board approved, and its envelope check passes when it should not.",
+            example=_PHASED,
+            use_instead=_PHASED.replace("bac: 900000", "bac: 300000"),
+        ),
+    ),
+    _phased,
+)
+
+TACTICAL_RULES: tuple[FunctionRule, ...] = (FINISH_SLIP, COST_OVERRUN, MILESTONE_CYCLE, MILESTONE_ORDER, PHASED_BUDGET)
