@@ -403,6 +403,26 @@ def _yaml_error_problem(exc: yaml.YAMLError, text: str) -> LoadProblem:
                 mark.line + 1,
                 (backslash if backslash >= 0 else mark.column) + 1,
             )
+        if ("cannot start any token" in problem or "tab character" in problem) and mark is not None:
+            lines = _lines(text)
+            at = lines[mark.line] if mark.line < len(lines) else ""
+            char = at[mark.column : mark.column + 1]
+            if char == "\t" or "tab character" in problem:
+                indent = not at[: mark.column].strip()
+                plain = "this line is indented with a tab" if indent else "a tab stands where a value should start"
+                return LoadProblem(
+                    SYNTAX,
+                    f"{plain}; YAML indents with spaces only: replace the tab with spaces",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+            if char in ("@", "`"):
+                return LoadProblem(
+                    SYNTAX,
+                    f"a value cannot start with {char} in YAML (it is reserved); put the text in quotes",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
         # an unclosed bracket is reported at end of stream; its start is the useful line
         if context is not None and mark is not None and ("end of stream" in problem or mark.index >= len(text) - 1):
             where = f" (reached line {mark.line + 1} without finding it)" if mark.line != context.line else ""

@@ -310,10 +310,22 @@ def test_invisible_and_bidi_characters_are_noted() -> None:
         ('a: 1\nb: "unclosed\nc: 3\n', 2, "never closed"),
         ("a: 1\nb: [x, y\nc: 3\n", 3, "started on line 2"),
         ("a: 1\nb: x: y\n", 2, "mapping values are not allowed"),
-        ("a: 1\n\tb: 2\n", 2, ""),
+        ("a: 1\n\tb: 2\n", 2, "this line is indented with a tab; YAML indents with spaces only"),
+        ("a:\n\tb: 2\n", 2, "this line is indented with a tab; YAML indents with spaces only"),
+        ("a:\n  b: @x\n", 2, "a value cannot start with @ in YAML (it is reserved); put the text in quotes"),
+        ("a: `x`\n", 1, "a value cannot start with ` in YAML"),
         ("a:\n  b: 1\n c: 2\n", 3, ""),
     ],
-    ids=["unclosed-quote", "unclosed-bracket", "colon-in-value", "tab", "bad-indent"],
+    ids=[
+        "unclosed-quote",
+        "unclosed-bracket",
+        "colon-in-value",
+        "tab",
+        "tab-after-key",
+        "at-sign",
+        "backtick",
+        "bad-indent",
+    ],
 )
 def test_syntax_errors_have_a_line(text: str, line: int, words: str) -> None:
     p = problem(text)
