@@ -22,7 +22,7 @@ from pmo_lint.impact.record import (
     ProjectChange,
     ScopeChange,
 )
-from pmo_lint.impact.snapshot import ProjectState, Snapshot
+from pmo_lint.impact.snapshot import BASELINE_LABEL, ProjectState, Snapshot
 from pmo_lint.impact.words import day, signed_money
 
 # dependents listed per program: a program of 2,000 projects must not make a page or comment of 2,000 rows
@@ -77,6 +77,12 @@ def _key_dates(b: ProjectState | None, a: ProjectState | None) -> list[DateChang
         if (mb.date if mb else None) != (ma.date if ma else None):
             shown = (ma or mb).title  # type: ignore[union-attr]
             out.append(DateChange(ref, title, f"Milestone {shown}", mb.date if mb else None, ma.date if ma else None))
+    # an approved baseline's own dates: a project that only exists on one side has no baseline to move
+    if a is not None and b is not None:
+        was, now = dict(b.baseline_dates), dict(a.baseline_dates)
+        for label in dict.fromkeys([*was, *now]):
+            if label in was and label in now and was[label] != now[label]:
+                out.append(DateChange(ref, title, label, was[label], now[label]))
     return out
 
 
@@ -102,6 +108,8 @@ def _reasons(b: ProjectState | None, a: ProjectState | None, dates: Sequence[Dat
     if a.state == "cancelled" and b.state != "cancelled":
         out.append("the project is cancelled")
     for d in dates:
+        if d.label.startswith(BASELINE_LABEL):
+            continue  # what was approved moved, not the delivery (GOV040 asks for the change request)
         if d.slip_days is not None and d.slip_days > 0 and d.label != "Start":
             what = "the finish" if d.label == "Finish" else d.label.replace("Milestone ", "milestone ", 1)
             out.append(f"{what} slips {d.slip_days} days ({day(d.before)} to {day(d.after)})")

@@ -48,6 +48,8 @@ class ProjectState:
     planning_reached: bool = False  # its budget counts against the envelope once approved (facts.budget)
     working: float | None = None  # the project's own budget (``spec.budget.bac``), which may run ahead of ``bac``
     baseline: str = ""  # the id of the active baseline whose budget ``bac`` is, "" when none
+    # every approved baseline's dates, as (label, date): ("Approved baseline B1 finish", 2026-09-30)
+    baseline_dates: tuple[tuple[str, dt.date], ...] = ()
     entity: Project | None = field(default=None, compare=False, repr=False)
 
 
@@ -117,6 +119,21 @@ class _WithOne(Mapping[str, ProjectState]):
 
     def __len__(self) -> int:
         return len(self._rest) + (self._name not in self._rest)
+
+
+BASELINE_LABEL = "Approved baseline"
+
+
+def _baseline_dates(project: Project) -> tuple[tuple[str, dt.date], ...]:
+    """The dates each baseline approved: moving one is a change to what the board agreed, not a new forecast."""
+    titles = {m.id: m.title for m in project.spec.milestones}
+    out: list[tuple[str, dt.date]] = []
+    for b in project.spec.baselines:
+        out.append((f"{BASELINE_LABEL} {b.id} start", b.schedule.start))
+        out.append((f"{BASELINE_LABEL} {b.id} finish", b.schedule.finish))
+        for mid, date in sorted(b.schedule.milestones.items()):
+            out.append((f"{BASELINE_LABEL} {b.id} milestone {titles.get(mid, mid)}", date))
+    return tuple(out)
 
 
 def _num(value: Any) -> float | None:
@@ -210,6 +227,7 @@ def snapshot(catalog: Catalog, facts: Facts) -> Snapshot:
             planning_reached=bool((f.get("reached") or {}).get("planning")),
             working=_num(ps.budget.bac) if ps.budget else None,
             baseline=(ps.active_baseline or "") if any(b.id == ps.active_baseline for b in ps.baselines) else "",
+            baseline_dates=_baseline_dates(project),
             entity=project,
         )
         if program_name:

@@ -204,3 +204,29 @@ def test_the_sample_under_its_baselines_names_the_budget_and_the_person(tmp_path
     over = {c["month"]: c["afterPercent"] for c in doc["capacity"] if c["name"] == "Anna Schmidt"}
     assert over["2025-06"] == 150.0 and over["2025-02"] == 120.0
     assert "OPS001" in {f["code"] for f in doc["findings"]["new"]}
+
+
+def test_a_moved_approved_baseline_is_listed_under_key_dates(make_branch: Callable[..., Repo]) -> None:
+    """Only CRM's approved baseline moves (its finish and a milestone; the forecast stays): the impact lists
+    the baseline's dates, and does not read them as the delivery slipping, so CRM's benefit is not at risk."""
+    from tests.impact.kit import base_files, project
+
+    def with_baseline(finish: str, golive: str) -> str:
+        text = project("crm", "CRM Migration", bac=500000, finish="2025-12-19", golive="2025-11-01")
+        return (
+            text
+            + "  baselines:\n    - id: B1\n      date: 2025-01-20\n      approvedBy: gate:G2\n"
+            + f"      schedule: {{start: 2025-02-01, finish: {finish}, milestones: {{go-live: {golive}}}}}\n"
+            + "      budget: {bac: 500000}\n  activeBaseline: B1\n"
+        )
+
+    base = {**base_files(), "projects/crm/project.yaml": with_baseline("2025-12-19", "2025-11-01")}
+    repo = make_branch(base, {"projects/crm/project.yaml": with_baseline("2026-02-18", "2025-12-01")})
+    out = _impact(repo)
+    assert "CRM Migration, approved baseline B1 finish: +61 days (2025-12-19 → 2026-02-18)" in out
+    doc = json.loads(_impact(repo, "--format", "json"))
+    rows = {(d["title"], d["label"]): d for d in doc["dates"]}
+    assert rows[("CRM Migration", "Approved baseline B1 finish")]["slipDays"] == 61
+    assert rows[("CRM Migration", "Approved baseline B1 milestone Go-live")]["slipDays"] == 30
+    assert ("CRM Migration", "Finish") not in rows  # the forecast did not move
+    assert doc["benefitsAtRisk"] == []
