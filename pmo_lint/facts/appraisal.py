@@ -67,7 +67,8 @@ def appraisal_facts(catalog: Catalog, item: LoadedEntity, default: str) -> dict[
     missing = missing_for(method, case)
     gaps: list[str] = []
     if case is None:
-        gaps.append("a business case")
+        # the method's own items (a return on investment…) are part of what is not written
+        gaps.append("everything: spec.businessCase is not written")
     else:
         if not case.in_scope:
             gaps.append("what is in scope")
@@ -79,7 +80,7 @@ def appraisal_facts(catalog: Catalog, item: LoadedEntity, default: str) -> dict[
             gaps.append("the assumptions")
         if not (case.risk_of_not_performing or "").strip():
             gaps.append("the risk of not doing the project")
-    gaps.extend(missing)
+        gaps.extend(missing)
     return {
         "appraisal": {"method": method, "bcr": bcr_of(case), "missing": missing},
         "businessCaseGaps": gaps,

@@ -75,6 +75,14 @@ def test_bcr_is_computed_from_present_values_and_gaps_name_what_is_missing(tmp_p
     assert "what is in scope" in f["businessCaseGaps"]
 
 
+def test_a_project_without_a_business_case_lacks_all_of_it_in_one_gap(tmp_path: Path) -> None:
+    text = PROJECT.format(case="").replace("  businessCase:\n    summary: Demo.\n", "")
+    facts, _ = facts_of(portfolio(tmp_path, {"projects/demo/project.yaml": text}))
+    f = facts.by_path["projects/demo/project.yaml"]
+    # not "lacks a business case, a return on the investment…": the method's items are part of what is missing
+    assert f["businessCaseGaps"] == ["everything: spec.businessCase is not written"]
+
+
 def test_promised_benefits_without_a_record_are_listed(tmp_path: Path) -> None:
     case = (
         "    expectedBenefits:\n"
