@@ -202,7 +202,7 @@ def describe_rows(
     related: Related = NOBODY,
     label: Callable[[str], str] = str,
 ) -> str:
-    """Who could meet each row: ``pmo-director; and cfo (Chief Financial Officer) or this project's
+    """Who could meet each row: ``pmo-director, and one by cfo (Chief Financial Officer) or this project's
     executive, Ben Carter (ben-carter)``.
 
     Governance roles read with their title when one is given; relations with the people who have them
@@ -213,7 +213,7 @@ def describe_rows(
     for row in rows:
         roles = [f"{r} ({titles[r]})" if r in titles else r for r in row.roles]
         parts.append(" or ".join(roles + [_who(rel, related, label) for rel in row.relations]))
-    return "; and ".join(parts)
+    return ", and one by ".join(parts)
 
 
 def _who(relation: str, related: Related, label: Callable[[str], str]) -> str:
@@ -237,7 +237,7 @@ def who_may(rows: Iterable[Row], titles: dict[str, str] | None = None) -> str:
     for row in rows:
         roles = [f"{r} ({titles[r]})" if r in titles else r for r in row.roles]
         parts.append(" or ".join([reads(rel) for rel in row.relations] + roles))
-    return "; and ".join(parts)
+    return ", and one by ".join(parts)
 
 
 def who_is(rows: Iterable[Row], related: Related, label: Callable[[str], str] = str) -> list[str]:

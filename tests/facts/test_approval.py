@@ -91,7 +91,7 @@ def test_every_applicable_row_must_be_met() -> None:
 def test_rows_read_with_governance_role_titles() -> None:
     rows = [Row(("pmo-director",)), Row(("cfo", "steering-committee"))]
     text = describe_rows(rows, {"cfo": "Chief Financial Officer"})
-    assert text == "pmo-director; and cfo (Chief Financial Officer) or steering-committee"
+    assert text == "pmo-director, and one by cfo (Chief Financial Officer) or steering-committee"
 
 
 # -- relations: who the person is to the project, not which role they hold ---------------------------
@@ -122,7 +122,7 @@ def test_relations_read_with_the_people_who_have_them() -> None:
     label = {"ben-carter": "Ben Carter (ben-carter)", "ana-lopez": "Ana Lopez (ana-lopez)"}.__getitem__
     rows = [Row(("cfo",), ("executive",)), Row(relations=("project-board", "program-owner"))]
     assert describe_rows(rows, {"cfo": "Chief Financial Officer"}, RELATED, label) == (
-        "cfo (Chief Financial Officer) or this project's executive, Ben Carter (ben-carter); and a member of "
+        "cfo (Chief Financial Officer) or this project's executive, Ben Carter (ben-carter), and one by a member of "
         "this project's board (Ben Carter (ben-carter), Ana Lopez (ana-lopez)) or the owner of its program "
         "(nobody is named)"
     )

@@ -162,7 +162,7 @@ def test_other_kinds(portfolio: Path) -> None:
         "requiredRoles": ["pmo-director", "project-manager"],
         "approvalRows": [["pmo-director"], ["project-manager"]],
         "unmetApprovalRows": [["pmo-director"], ["project-manager"]],
-        "unmetApprovals": "pmo-director; and project-manager",
+        "unmetApprovals": "pmo-director, and one by project-manager",
         "baselineExists": True,
     }
     person = by["people/jo-pm.yaml"]
