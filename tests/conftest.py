@@ -67,7 +67,7 @@ def git(repo: Path, *args: str) -> str:
 def sample_copy(tmp_path: Path) -> Path:
     """A private copy of sample-portfolio/ that a test may break."""
     dest = tmp_path / "portfolio"
-    shutil.copytree(SAMPLE, dest)
+    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     return dest
 
 
@@ -89,6 +89,15 @@ def write_files() -> Callable[[Path, Mapping[str, str | bytes]], Path]:
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file's bytes, to prove a command changed nothing."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def portfolio_texts(root: Path) -> dict[str, str]:
+    """The text of every file of an in-repository portfolio, without the check cache a developer's run left."""
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in root.rglob("*")
+        if p.is_file() and ".pmo-lint-cache" not in p.relative_to(root).parts
+    }
 
 
 def portfolio_files(root: Path) -> dict[str, bytes]:

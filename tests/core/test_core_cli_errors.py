@@ -22,7 +22,7 @@ def _check(*args: str, tmp_path: Path) -> tuple[int, str]:
 @pytest.fixture
 def clean_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "portfolio"
-    shutil.copytree(CLEAN, dest)
+    shutil.copytree(CLEAN, dest, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     return dest
 
 

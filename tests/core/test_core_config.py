@@ -19,7 +19,7 @@ from tests.conftest import PORTFOLIOS, run_cli
 def nested(tmp_path: Path) -> Path:
     """repo/ (a git root) > org/ > portfolio/ (with pmo.yaml)."""
     portfolio = tmp_path / "repo" / "org" / "portfolio"
-    shutil.copytree(PORTFOLIOS / "clean", portfolio)
+    shutil.copytree(PORTFOLIOS / "clean", portfolio, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (tmp_path / "repo" / ".git").mkdir()
     return portfolio
 

@@ -118,7 +118,7 @@ def test_a_device_is_written_into_never_replaced() -> None:
 @pytest.fixture
 def portfolio(tmp_path: Path) -> Path:
     root = tmp_path / "portfolio"
-    shutil.copytree(PORTFOLIOS / "clean", root)
+    shutil.copytree(PORTFOLIOS / "clean", root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     return root
 
 

@@ -186,7 +186,7 @@ def test_new_refuses_a_template_that_links_outside(tmp_path: Path) -> None:
 def test_new_does_not_write_through_a_linked_folder(tmp_path: Path) -> None:
     repo, outside = hostile_repo(tmp_path)
     shutil.rmtree(repo / "people")
-    shutil.copytree(SAMPLE / "people", outside / "people")
+    shutil.copytree(SAMPLE / "people", outside / "people", ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (repo / "people").symlink_to(outside / "people", target_is_directory=True)
     before = outside_listing(outside)
     res = lint(repo, "new", "person", "eve-hostile")

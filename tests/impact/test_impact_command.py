@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import GIT_ENV, SAMPLE, git, run_cli
+from tests.conftest import GIT_ENV, SAMPLE, git, portfolio_texts, run_cli
 from tests.git.conftest import Repo
 from tests.impact.kit import base_files
 
@@ -181,11 +181,7 @@ def test_the_sample_under_its_baselines_names_the_budget_and_the_person(tmp_path
     """The sample, whose projects run under approved baselines: a branch raises Customer portal's budget and
     books Anna Schmidt at 150 %. The approved baseline stays, so the impact names the working budget's rise
     with the baseline that still holds, and the person by name with her load and months."""
-    files = {
-        p.relative_to(SAMPLE).as_posix(): p.read_text(encoding="utf-8")
-        for p in SAMPLE.rglob("*")
-        if p.is_file() and ".pmo-lint-cache" not in p.parts
-    }
+    files = portfolio_texts(SAMPLE)
     repo = Repo(tmp_path / "sample").write(files)
     repo.commit("the sample")
     repo.branch("change")

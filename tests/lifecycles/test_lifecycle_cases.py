@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import portfolio_texts
 from tests.lifecycles.kit import LIFECYCLES, Lifecycle, translate
 from tests.policies.conftest import BASE, check
 from tests.policies.test_cases import EXPECT, NEEDS, _cases, _read
@@ -18,7 +19,7 @@ from tests.policies.test_cases import EXPECT, NEEDS, _cases, _read
 
 def _translated_portfolio(tmp: Path, lc: Lifecycle, overlay: dict[str, str], delete: list[str]) -> Path | str:
     root = tmp / "portfolio"
-    files = {p.relative_to(BASE).as_posix(): p.read_text(encoding="utf-8") for p in BASE.rglob("*") if p.is_file()}
+    files = portfolio_texts(BASE)
     for rel in delete:
         files.pop(rel, None)
     for rel, text in files.items():

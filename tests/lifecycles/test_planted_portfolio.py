@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import portfolio_texts
 from tests.lifecycles.kit import LIFECYCLES, Lifecycle, translate
 from tests.policies.conftest import BASE, check
 
@@ -172,7 +173,7 @@ EXPECTED = Counter(
 
 
 def _write(root: Path, lc: Lifecycle) -> None:
-    files = {p.relative_to(BASE).as_posix(): p.read_text(encoding="utf-8") for p in BASE.rglob("*") if p.is_file()}
+    files = portfolio_texts(BASE)
     files.update(planted())
     for rel, text in files.items():
         if rel.endswith(".yaml"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import portfolio_texts
 from tests.lifecycles.kit import PRINCE2, translate
 from tests.policies.conftest import BASE, check
 
@@ -16,7 +17,7 @@ DECISION = "      - {{gate: {gate}, decision: approved, decidedBy: person:pat-di
 
 
 def _prince2(root: Path, projects: dict[str, str]) -> Path:
-    files = {p.relative_to(BASE).as_posix(): p.read_text(encoding="utf-8") for p in BASE.rglob("*") if p.is_file()}
+    files = portfolio_texts(BASE)
     for rel, text in files.items():
         if rel.endswith(".yaml"):
             text = translate(text, PRINCE2)[0] or ""

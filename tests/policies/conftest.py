@@ -50,7 +50,7 @@ def portfolio(tmp: Path, overlay: Mapping[str, str], delete: Iterable[str] = ())
     root = tmp / "portfolio"
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(BASE, root)
+    shutil.copytree(BASE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     for rel in delete:
         (root / rel).unlink()
     for rel, text in overlay.items():

@@ -34,7 +34,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The sample portfolio (a private copy) and its workbook, exported once for the module."""
     base = tmp_path_factory.mktemp("export")
     root = base / "portfolio"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     out = base / "board.xlsx"
     assert main(["export", str(root), "--out", str(out), "--as-of", AS_OF]) == 0
     return root, out
@@ -231,7 +231,7 @@ def _digest(root: Path) -> dict[str, str]:
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_import_of_an_export_changes_nothing(fmt: str, tmp_path: Path) -> None:
     root = tmp_path / "portfolio"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     out = tmp_path / ("board.xlsx" if fmt == "xlsx" else "register")
     assert main(["export", str(root), "--out", str(out), "--format", fmt, "--as-of", AS_OF]) == 0
     before = _digest(root)
@@ -260,7 +260,7 @@ def test_importing_the_cli_does_not_load_openpyxl() -> None:
 
 def test_a_broken_pmo_yaml_is_exported_with_its_finding(tmp_path: Path) -> None:
     root = tmp_path / "portfolio"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "pmo.yaml").write_text("spec: [unclosed\n", encoding="utf-8")
     out = tmp_path / "board.xlsx"
     assert main(["export", str(root), "--out", str(out), "--as-of", AS_OF]) == 0
@@ -271,7 +271,7 @@ def test_a_broken_pmo_yaml_is_exported_with_its_finding(tmp_path: Path) -> None:
 @pytest.mark.skipif("import" not in COMMANDS, reason="pmo-lint import has not landed yet")
 def test_an_edit_in_the_exported_workbook_is_the_only_change_imported(tmp_path: Path) -> None:
     root = tmp_path / "portfolio"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     out = tmp_path / "board.xlsx"
     assert main(["export", str(root), "--out", str(out), "--as-of", AS_OF]) == 0
     before = _digest(root)

@@ -75,7 +75,7 @@ def user_urls(root: Path) -> set[str]:
     """Every URL-looking string the portfolio's files hold: those may appear on pages, as text or links."""
     out: set[str] = set()
     for path in root.rglob("*"):
-        if path.is_file():
+        if path.is_file() and ".pmo-lint-cache" not in path.parts:
             text = path.read_text(encoding="utf-8", errors="replace")
             out.update(m.group(0).rstrip(".,;") for m in _URL.finditer(text))
     return out

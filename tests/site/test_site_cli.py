@@ -52,7 +52,7 @@ def test_bad_input_exits_2_with_a_message(tmp_path: Path) -> None:
 
 def test_build_refuses_a_mkdocs_yml_without_the_plugin(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), env=QUIET)
     assert res.code == 2 and "does not list the pmo-lint plugin" in res.err
@@ -60,7 +60,7 @@ def test_build_refuses_a_mkdocs_yml_without_the_plugin(tmp_path: Path) -> None:
 
 def test_build_with_own_mkdocs_yml_takes_options_from_it(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - pmo-lint\n", encoding="utf-8")
     res = run_cli("site", "build", str(root), "--out", str(tmp_path / "site"), "--section", "risks", env=QUIET)
     assert res.code == 2 and "set sections and config_file in its pmo-lint plugin" in res.err
@@ -70,7 +70,7 @@ def test_trend_from_real_history_json(tmp_path: Path) -> None:
     from tests.conftest import GIT_ENV, git
 
     repo = tmp_path / "repo"
-    shutil.copytree(PORTFOLIO, repo)
+    shutil.copytree(PORTFOLIO, repo, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "one")

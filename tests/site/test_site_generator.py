@@ -276,7 +276,7 @@ def test_a_generated_portfolio_of_many_projects(tmp_path: Path) -> None:
 
 def test_extreme_values_still_make_pages(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "projects" / "data-lake" / "project.yaml").write_text(
         "apiVersion: pmo-lint/v1\nkind: Project\nmetadata: {name: data-lake}\nspec:\n  type: it-delivery\n"
         "  category: operational\n  lifecycle: {phase: no-such-phase}\n"
@@ -295,7 +295,7 @@ def test_extreme_values_still_make_pages(tmp_path: Path) -> None:
 
 def test_project_page_lists_open_issues_and_waiting_decisions(tmp_path: Path) -> None:
     root = tmp_path / "portfolio"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     project = root / "projects/crm-migration"
     (project / "issues").mkdir()
     issue = "apiVersion: pmo-lint/v1\nkind: Issue\nmetadata:\n  name: {name}\n  namespace: crm-migration\n"
@@ -327,7 +327,7 @@ def test_resources_page_lists_what_leavers_hold(tmp_path: Path, site) -> None:  
     assert "## To reassign" in site.pages["resources.md"]
     assert "Nobody who has left" in site.pages["resources.md"]
     root = tmp_path / "portfolio"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     jdoe = root / "people/jdoe.yaml"
     text = jdoe.read_text(encoding="utf-8").replace("displayName: Jo Doe", "displayName: 'Jo <b>Doe</b>'")
     jdoe.write_text(text + "  active: false\n  leftDate: 2025-04-30\n", encoding="utf-8")

@@ -93,7 +93,7 @@ def test_history_text_is_escaped_everywhere(tmp_path: Path) -> None:
 def _portfolio_repo(tmp_path: Path) -> tuple[Path, list[str]]:
     """The test portfolio as `pmo-lint init --yes` leaves it (with its own mkdocs.yml), in git, and one change."""
     root = tmp_path / "repo"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     git(root, "init", "-q", "-b", "main")
     res = run_cli("init", "--yes", cwd=root, env=GIT_ENV)
     assert res.code == 0, res.err

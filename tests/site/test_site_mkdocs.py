@@ -86,7 +86,7 @@ def test_repo_docs_build_strict_and_offline(tmp_path: Path) -> None:
 
 
 def write_project(root: Path, plugin: str) -> Path:
-    shutil.copytree(PORTFOLIO, root / "portfolio")
+    shutil.copytree(PORTFOLIO, root / "portfolio", ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Home\n\n[Portfolio](portfolio/index.md)\n", encoding="utf-8")
     config = (
@@ -134,7 +134,7 @@ def test_plugin_errors_name_the_file(tmp_path: Path) -> None:
 
 def test_site_build_uses_the_portfolios_own_mkdocs_yml(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     own = "site_name: own\ndocs_dir: site-docs\ntheme: {name: material, font: false}\n"
     own += "plugins:\n  - search\n  - pmo-lint\n"
     (root / "mkdocs.yml").write_text(own, encoding="utf-8")
@@ -172,7 +172,7 @@ def _hostile_repository(tmp_path: Path, config: str) -> tuple[Path, Path, Path]:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET-7f3a9c\n", encoding="utf-8")
     root = tmp_path / "repo"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "site-docs").mkdir()
     (root / "site-docs" / "index.md").write_text(
         f'# Home\n\n--8<-- "../secret.txt"\n\n--8<-- "{secret}"\n\n--8<-- "../../secret.txt"\n', encoding="utf-8"

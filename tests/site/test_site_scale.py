@@ -23,7 +23,7 @@ def _links(page: str) -> list[str]:
 
 def test_a_project_named_index_gets_its_own_page(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     text = (root / "projects" / "data-lake" / "project.yaml").read_text(encoding="utf-8")
     (root / "projects" / "index").mkdir()
     (root / "projects" / "index" / "project.yaml").write_text(
@@ -154,7 +154,7 @@ def test_the_strategy_tree_continues_on_pages_of_ten_goals_each_naming_where_it_
     from pmo_lint.site.page.strategy import GOALS_PER_PAGE
 
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     goals = root / "strategy" / "goals"
     before = len(list(goals.glob("*.yaml")))
     # one top-level goal with 12 goals under it, each with one under it: a deep tree, not many small ones
@@ -202,7 +202,7 @@ def test_the_roadmap_continues_on_pages_of_three_portfolios(tmp_path: Path) -> N
     from pmo_lint.site.page.roadmap import PORTFOLIOS_PER_PAGE
 
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     # seven more portfolios (nine groups with the test portfolio's own and its project of no portfolio); the
     # last has more projects than a table holds
     for i in range(7):

@@ -76,7 +76,7 @@ def test_plain_configurations_pass(text: str) -> None:
 def test_rule_docs_example_fires_and_use_instead_passes(tmp_path: Path) -> None:
     for text, fires in ((SITE_CONFIG.meta.docs.example, True), (SITE_CONFIG.meta.docs.use_instead, False)):
         root = tmp_path / ("bad" if fires else "good")
-        shutil.copytree(PORTFOLIO, root)
+        shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
         (root / "mkdocs.yml").write_text(text, encoding="utf-8")
         res = run_cli("check", str(root), "--as-of", AS_OF, "--select", "PMO014")
         assert ("PMO014" in res.out) is fires, res.out
@@ -85,7 +85,7 @@ def test_rule_docs_example_fires_and_use_instead_passes(tmp_path: Path) -> None:
 
 def test_check_flags_the_settings_at_their_lines(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "mkdocs.yml").write_text(SAFE + "hooks:\n  - hooks/x.py\nsite_url: !ENV CI_TOKEN\n", encoding="utf-8")
     res = run_cli("check", str(root), "--as-of", AS_OF, "--select", "PMO014")
     assert res.code == 1 and "mkdocs.yml:8:11: PMO014" in res.out and "!ENV" in res.out, res.out
@@ -98,7 +98,7 @@ def test_check_flags_the_settings_at_their_lines(tmp_path: Path) -> None:
 
 
 def _hostile_repo(root: Path, config: str) -> Path:
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     return root
@@ -142,7 +142,7 @@ def test_config_file_linking_outside_is_refused_without_reading_it(tmp_path: Pat
     elsewhere = tmp_path / "elsewhere.yml"
     elsewhere.write_text("site_name: TOPSECRET\n  bad: [\n", encoding="utf-8")
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "mkdocs.yml").symlink_to(elsewhere)
     problems = refused(root / "mkdocs.yml")
     assert problems and "links outside the repository" in problems[0] and "TOPSECRET" not in problems[0]
@@ -154,7 +154,7 @@ def test_config_file_linking_outside_is_refused_without_reading_it(tmp_path: Pat
 )
 def test_unreadable_configurations_are_refused_with_a_reason(tmp_path: Path, raw: bytes, words: str) -> None:
     root = tmp_path / "p"
-    shutil.copytree(PORTFOLIO, root)
+    shutil.copytree(PORTFOLIO, root, ignore=shutil.ignore_patterns(".pmo-lint-cache"))
     (root / "mkdocs.yml").write_bytes(raw)
     problems = refused(root / "mkdocs.yml")
     assert len(problems) == 1 and words in problems[0] and problems[0].startswith(f"{root / 'mkdocs.yml'}:")
