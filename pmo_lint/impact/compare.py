@@ -15,6 +15,7 @@ from pmo_lint.impact.record import (
     BenefitAtRisk,
     BudgetChange,
     DateChange,
+    DecisionChange,
     EnvelopeChange,
     FindingChange,
     Impact,
@@ -22,7 +23,7 @@ from pmo_lint.impact.record import (
     ProjectChange,
     ScopeChange,
 )
-from pmo_lint.impact.snapshot import BASELINE_LABEL, ProjectState, Snapshot
+from pmo_lint.impact.snapshot import BASELINE_LABEL, ProjectState, RequestState, Snapshot
 from pmo_lint.impact.words import day, signed_money
 
 # dependents listed per program: a program of 2,000 projects must not make a page or comment of 2,000 rows
@@ -209,6 +210,37 @@ def _findings(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> tupl
     return list(dict.fromkeys(added)), list(dict.fromkeys(resolved))
 
 
+def _decision(r: RequestState | None) -> str:
+    if r is None:
+        return ""
+    return "withdrawn" if r.state == "withdrawn" else f"{r.status} ({r.state})"
+
+
+def _decisions(before: Snapshot, after: Snapshot) -> list[DecisionChange]:
+    """Change requests raised, decided, withdrawn or removed: their decision, not the files they touch."""
+    out: list[DecisionChange] = []
+    for key in _names(before.requests, after.requests, None):
+        rb, ra = before.requests.get(key), after.requests.get(key)
+        was, now = _decision(rb), _decision(ra)
+        shown = ra or rb
+        if was == now or shown is None:
+            continue
+        out.append(
+            DecisionChange(
+                shown.project,
+                shown.project_title,
+                shown.name,
+                shown.title,
+                shown.currency,
+                was,
+                now,
+                shown.budget,
+                shown.finish_days,
+            )
+        )
+    return out
+
+
 def compare(
     before: Snapshot,
     after: Snapshot,
@@ -298,6 +330,9 @@ def compare(
             if abs(lb - la) > 1e-6:
                 loads.append(LoadChange(name, display, month, lb, la, after.limit))
 
+    # a change request's own page (scope set) compares one project: its requests do not change there
+    decisions = _decisions(before, after) if scope.projects is None else []
+
     new_findings = resolved = None
     if findings is not None:
         added, gone = _findings(*findings)
@@ -317,6 +352,7 @@ def compare(
         dates=tuple(dates + dependents),
         scope=tuple(scopes),
         benefits=tuple(_benefits(before, after, at_risk)),
+        decisions=tuple(decisions),
         new_findings=new_findings,
         resolved_findings=resolved,
         notes=(*notes, *more),

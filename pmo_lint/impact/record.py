@@ -135,6 +135,21 @@ class BenefitAtRisk:
 
 
 @dataclass(frozen=True)
+class DecisionChange:
+    """A change request raised, decided or withdrawn by the change: the decision a reviewer signs off."""
+
+    project: str
+    project_title: str
+    request: str
+    title: str
+    currency: str
+    before: str  # "requested (under-review)", "" when the request is new
+    after: str  # "" when the request is removed
+    budget: float | None
+    finish_days: int | None
+
+
+@dataclass(frozen=True)
 class FindingChange:
     """A finding of the checks that the change adds or resolves."""
 
@@ -164,6 +179,7 @@ class Impact:
     dates: tuple[DateChange, ...] = ()
     scope: tuple[ScopeChange, ...] = ()
     benefits: tuple[BenefitAtRisk, ...] = ()
+    decisions: tuple[DecisionChange, ...] = ()
     # None when the findings were not compared (a change request states deltas, not files to check)
     new_findings: tuple[FindingChange, ...] | None = None
     resolved_findings: tuple[FindingChange, ...] | None = None
@@ -187,6 +203,7 @@ class Impact:
             or self.dates
             or self.scope
             or self.benefits
+            or self.decisions
             or self.new_findings
             or self.resolved_findings
         )

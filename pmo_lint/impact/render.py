@@ -13,7 +13,15 @@ from itertools import groupby
 from typing import Any
 
 from pmo_lint.diagnostics import Table
-from pmo_lint.impact.record import BudgetChange, DateChange, EnvelopeChange, FindingChange, Impact, LoadChange
+from pmo_lint.impact.record import (
+    BudgetChange,
+    DateChange,
+    DecisionChange,
+    EnvelopeChange,
+    FindingChange,
+    Impact,
+    LoadChange,
+)
 from pmo_lint.impact.words import day, days, money, percent, signed_money
 from pmo_lint.reporters.common import clean_controls
 from pmo_lint.reporters.markdown import escape, table_lines
@@ -121,6 +129,10 @@ def summary_rows(impact: Impact) -> list[tuple[str, str]]:
         rows.append(("Dates", f"{len(slips) - _SHORT} more dates move"))
     if impact.benefits:
         rows.append(("Benefits at risk", _names([b.title for b in impact.benefits])))
+    for c in impact.decisions[:_SHORT]:
+        rows.append(("Change requests", f"{c.request} of {c.project_title}: {_decision_text(c)}"))
+    if len(impact.decisions) > _SHORT:
+        rows.append(("Change requests", f"{len(impact.decisions) - _SHORT} more change requests"))
     if impact.new_findings is not None and impact.resolved_findings is not None:
         new = sorted({f.code for f in impact.new_findings})
         gone = sorted({f.code for f in impact.resolved_findings})
@@ -151,6 +163,24 @@ def _date_rows(dates: Sequence[DateChange]) -> list[tuple[str, ...]]:
         (d.title, d.label, day(d.before), day(d.after), days(d.slip_days), d.relation or "moved by this change")
         for d in dates
     ]
+
+
+def _asks(c: DecisionChange) -> str:
+    """What a change request asks for: "+190,000 EUR, +21 days", "no budget or date"."""
+    parts = []
+    if c.budget:
+        parts.append(signed_money(c.budget, c.currency))
+    if c.finish_days:
+        parts.append(days(c.finish_days))
+    return ", ".join(parts) or "no budget or finish date"
+
+
+def _decision_text(c: DecisionChange) -> str:
+    if not c.before:
+        return f"raised, {c.after} ({_asks(c)})"
+    if not c.after:
+        return f"removed, was {c.before} ({_asks(c)})"
+    return f"{_arrow(c.before, c.after)} ({_asks(c)})"
 
 
 def _finding_rows(items: Sequence[FindingChange]) -> list[tuple[str, ...]]:
@@ -265,6 +295,22 @@ def tables(impact: Impact, *, max_rows: int | None = None, more: str = MORE) -> 
             note="" if benefit_rows else "No benefit's project slips, costs more or is cancelled.",
         )
     )
+    if impact.decisions:
+        decision_rows = [
+            (c.project_title, f"{c.request}: {c.title}", c.before or "–", c.after or "removed", _asks(c))
+            for c in impact.decisions
+        ]
+        out.append(
+            _capped(
+                "Change requests",
+                ("Project", "Change request", "Before", "After", "It asks for"),
+                decision_rows,
+                (),
+                max_rows=max_rows,
+                more=more,
+                note="Change requests this change raises, decides, withdraws or removes.",
+            )
+        )
     if impact.new_findings is None or impact.resolved_findings is None:
         out.append(
             Table("Findings", note="Not compared: findings are compared for a branch (pmo-lint impact --base REF).")
@@ -437,6 +483,20 @@ def as_dict(impact: Impact) -> dict[str, Any]:
                 "reasons": list(b.reasons),
             }
             for b in impact.benefits
+        ],
+        "changeRequests": [
+            {
+                "project": c.project,
+                "projectTitle": c.project_title,
+                "request": c.request,
+                "title": c.title,
+                "before": c.before or None,
+                "after": c.after or None,
+                "budgetDelta": _amount(c.budget),
+                "finishDays": c.finish_days,
+                "currency": c.currency,
+            }
+            for c in impact.decisions
         ],
         "findings": findings,
         "notes": list(impact.notes),

@@ -87,6 +87,21 @@ class BenefitState:
 
 
 @dataclass(frozen=True)
+class RequestState:
+    """A change request as a decision: what it asks for and where its decision stands."""
+
+    project: str  # the project's name ("" when the request names none)
+    project_title: str
+    name: str
+    title: str
+    currency: str
+    status: str  # approval status: requested, approved, rejected
+    state: str  # draft, submitted, under-review, decided, implemented, withdrawn
+    budget: float | None  # delta.budget
+    finish_days: int | None  # delta.finishDays
+
+
+@dataclass(frozen=True)
 class Snapshot:
     as_of: dt.date
     currency: str
@@ -97,6 +112,7 @@ class Snapshot:
     programs: Mapping[str, ProgramState]
     people: Mapping[str, PersonState]
     benefits: Mapping[str, BenefitState]
+    requests: Mapping[str, RequestState] = field(default_factory=dict)  # "project/cr-001" -> the request
 
 
 class _WithOne(Mapping[str, ProjectState]):
@@ -268,7 +284,28 @@ def snapshot(catalog: Catalog, facts: Facts) -> Snapshot:
         programs=programs,
         people=people,
         benefits=benefits,
+        requests=_requests(catalog, projects, currency),
     )
+
+
+def _requests(catalog: Catalog, projects: Mapping[str, ProjectState], currency: str) -> dict[str, RequestState]:
+    out: dict[str, RequestState] = {}
+    for item in catalog.of_kind("ChangeRequest"):
+        cr: ChangeRequest = item.entity  # type: ignore[assignment]
+        ns = cr.metadata.namespace or ""
+        owner = projects.get(ns)
+        out[f"{ns}/{cr.name}"] = RequestState(
+            ns,
+            owner.title if owner else ns,
+            cr.name,
+            cr.display,
+            owner.currency if owner else currency,
+            cr.spec.approval.status,
+            cr.spec.state,
+            cr.spec.delta.budget,
+            cr.spec.delta.finish_days,
+        )
+    return out
 
 
 def _approved_by_year(state: ProjectState, start_month: int) -> dict[str, float]:

@@ -226,3 +226,49 @@ def test_a_moved_approved_baseline_is_listed_under_key_dates(make_branch: Callab
     assert rows[("CRM Migration", "Approved baseline B1 milestone Go-live")]["slipDays"] == 30
     assert ("CRM Migration", "Finish") not in rows  # the forecast did not move
     assert doc["benefitsAtRisk"] == []
+
+
+CR = """\
+apiVersion: pmo-lint/v1
+kind: ChangeRequest
+metadata: {{name: {name}, namespace: {project}, title: {title}}}
+spec:
+  category: [cost, schedule]
+  priority: high
+  requestedBy: person:ben-carter
+  requestedDate: 2025-06-02
+  businessJustification: Vendor rates rose.
+  impact: More money and three weeks.
+  delta: {{budget: {budget}, finishDays: 21}}
+  state: {state}
+  approval:
+    status: {status}
+"""
+
+
+def test_change_requests_decided_or_raised_in_the_branch_are_listed(make_branch: Callable[..., Repo]) -> None:
+    """A branch that approves CRM's pending request and raises one for the website, without touching either
+    project file: the impact names both decisions and what they ask for (it said nothing before)."""
+    from tests.impact.kit import base_files
+
+    pending = CR.format(
+        name="cr-001", project="crm", title="Vendor rates", budget=60000, state="under-review", status="requested"
+    )
+    base = {**base_files(), "projects/crm/changes/cr-001.yaml": pending}
+    approved = pending.replace("state: under-review", "state: decided").replace(
+        "status: requested",
+        "status: approved\n    approvals:\n      - {by: person:pat-director, role: sponsor, "
+        "decision: approved, date: 2025-06-20}",
+    )
+    raised = CR.format(
+        name="cr-002", project="web", title="Extra pages", budget=15000, state="submitted", status="requested"
+    )
+    repo = make_branch(base, {"projects/crm/changes/cr-001.yaml": approved, "projects/web/changes/cr-002.yaml": raised})
+    out = _impact(repo)
+    assert "cr-001 of CRM Migration: requested (under-review) → approved (decided) (+60,000 EUR, +21 days)" in out, out
+    assert "cr-002 of Website Relaunch: raised, requested (submitted) (+15,000 EUR, +21 days)" in out
+    doc = json.loads(_impact(repo, "--format", "json"))
+    rows = {r["request"]: r for r in doc["changeRequests"]}
+    assert rows["cr-001"]["before"] == "requested (under-review)" and rows["cr-001"]["after"] == "approved (decided)"
+    assert rows["cr-002"]["before"] is None and rows["cr-002"]["budgetDelta"] == 15000.0
+    assert "This change does not move" not in out
