@@ -308,12 +308,53 @@ def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
     found: list[dict[str, Any] | None] = [cache.get(c.oid) for c in commits]
     todo = [i for i, row in enumerate(found) if row is None]
     if todo:
-        walk = _Walk(t, opts)
-        for i, row in walk.rows(commits[todo[0] : todo[-1] + 1], found[todo[0] : todo[-1] + 1]):
+        span = slice(todo[0], todo[-1] + 1)
+        for i, row in _walk(t, opts, commits[span], found[span]):
             found[todo[0] + i] = row
             cache.put(row)
     rows = [row for row in found if row is not None]
     return rows, len(todo)
+
+
+# commits a worker process must have to pay for itself: it opens the repository again, loads the rule
+# packs, and runs the commit before its first one once more (to know what that commit added and resolved)
+PARALLEL_MIN_COMMITS = 100
+
+
+def _walk(
+    t: Target, opts: HistoryOptions, commits: list[Commit], cached: list[dict[str, Any] | None]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of ``commits`` not ``cached``; in contiguous runs of commits over worker processes when there
+    are enough. A run that starts mid-history compares its first commit with the commit before it, as a
+    run after cached rows does, so the rows are the same whichever process computed them."""
+    from pmo_lint.cache.workers import jobs
+
+    env_min = os.environ.get("PMO_LINT_HISTORY_PARALLEL_MIN", "")
+    per_worker = int(env_min) if env_min.isdigit() and int(env_min) > 0 else PARALLEL_MIN_COMMITS
+    workers = min(jobs(), len(commits) // per_worker)
+    import multiprocessing
+
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _Walk(t, opts).rows(commits, cached)
+        return
+    size = -(-len(commits) // workers)
+    starts = list(range(0, len(commits), size))
+    parts = [(opts, commits[a : a + size], cached[a : a + size]) for a in starts]
+    # fork: workers inherit the imported rules and models; each opens its own git processes
+    with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
+        for start, rows in zip(starts, pool.imap(_walk_part, parts), strict=True):
+            for i, row in rows:
+                yield start + i, row
+
+
+def _walk_part(
+    part: tuple[HistoryOptions, list[Commit], list[dict[str, Any] | None]],
+) -> list[tuple[int, dict[str, Any]]]:
+    from pmo_lint.gitmode import open_target
+
+    opts, commits, cached = part
+    t = open_target((opts.path,), opts.config_path)
+    return list(_Walk(t, opts).rows(commits, cached))
 
 
 @dataclass

@@ -4,6 +4,7 @@ matched across commits by fingerprint (a finding whose line moves is neither), t
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ def _with_charter(text: str) -> str:
     return text.replace("  budget: {bac:", CHARTER + "  budget: {bac:", 1)
 
 
-def _history(root: Path, *args: str) -> list[dict[str, Any]]:
-    res = run_cli("history", "--format", "json", *args, cwd=root)
+def _history(root: Path, *args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    res = run_cli("history", "--format", "json", *args, cwd=root, env=env)
     assert res.code == 0, res.err
     rows: list[dict[str, Any]] = json.loads(res.out)
     return rows
@@ -163,3 +164,51 @@ def test_a_week_shows_its_net_change() -> None:
     assert (first["week"], _codes(first["added"]), first["resolved"]) == ("2025-W23", ["B1", "GOV040", "GOV040"], [])
     assert first["commit"] == "2025-06-04"
     assert (second["week"], second["added"], _codes(second["resolved"])) == ("2025-W24", [], ["B1"])
+
+
+def test_history_over_worker_processes_gives_the_same_rows(make_repo: Callable[..., Repo]) -> None:
+    """Commits split into runs over three processes: each run starts from the commit before it, so a finding
+    added or resolved at a run's first commit is reported as it is by one process walking them all."""
+    repo, shas = _story(make_repo)
+    text = (repo.root / "projects/crm/project.yaml").read_text(encoding="utf-8")
+    for n in range(5):  # the charter goes and comes back: GOV005 added and resolved at several commits
+        gone = text.replace(CHARTER, "")
+        shas.append(repo.write({"projects/crm/project.yaml": gone}).commit(f"drop the charter {n}"))
+        shas.append(repo.write({"projects/crm/project.yaml": text}).commit(f"restore the charter {n}"))
+    alone = _history(repo.root, "--no-cache", env={"PMO_LINT_JOBS": "1"})
+    split = _history(repo.root, "--no-cache", env={"PMO_LINT_JOBS": "3", "PMO_LINT_HISTORY_PARALLEL_MIN": "3"})
+    assert [r["commit"] for r in split] == shas
+    assert split == alone
+    # 14 commits in runs of 5 start at commits 0, 5 and 10: a run's first commit still names what it changed
+    assert _codes(split[5]["resolved"]) == ["GOV005"] and _codes(split[10]["added"]) == ["GOV005"]
+
+
+_RUNS = Path()
+_WALK_PART: Callable[[Any], Any] = print  # set by the test to the real one
+
+
+def _recording_part(part: Any) -> Any:
+    """Runs in a worker process (it is found there by name): leaves a file naming the run's first commit."""
+    (_RUNS / part[1][0].oid).write_text(str(len(part[1])), encoding="utf-8")
+    return _WALK_PART(part)
+
+
+def test_history_splits_its_commits_into_runs_over_processes(
+    make_repo: Callable[..., Repo], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from pmo_lint.commands import history
+
+    repo, shas = _story(make_repo)
+    for n in range(4):
+        shas.append(repo.write({"notes.md": f"note {n}\n"}).commit(f"note {n}"))
+    seen = tmp_path / "runs"
+    seen.mkdir()
+    monkeypatch.setattr(sys.modules[__name__], "_RUNS", seen)
+    monkeypatch.setattr(sys.modules[__name__], "_WALK_PART", history._walk_part)
+    monkeypatch.setattr(history, "_walk_part", _recording_part)
+    monkeypatch.setenv("PMO_LINT_JOBS", "2")
+    monkeypatch.setenv("PMO_LINT_HISTORY_PARALLEL_MIN", "4")
+    monkeypatch.chdir(repo.root)
+    rows, computed = history.compute_history(history.HistoryOptions(Path(), use_cache=False))
+    assert computed == 8 and [r["commit"] for r in rows] == shas
+    assert {p.name: p.read_text(encoding="utf-8") for p in seen.iterdir()} == {shas[0]: "4", shas[4]: "4"}
