@@ -10,6 +10,8 @@ from pmo_lint.diagnostics import Severity
 from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, RuleMeta
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from pmo_lint.model.catalog import LoadedEntity
     from pmo_lint.model.kinds import ChangeRequest, Milestone, PeriodAmount, Project
 
@@ -307,6 +309,81 @@ def _phased(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+def _months_of(start: dt.date, end: dt.date) -> tuple[str, str]:
+    return f"{start:%Y-%m}", f"{end:%Y-%m}"
+
+
+def _working_window(project: Project) -> tuple[str, str, str] | None:
+    """The months the working budget may plan, and whose they are: the approved schedule (else the requested
+    one), stretched to a later forecast or actual finish and an earlier actual start."""
+    sched = project.spec.schedule
+    window = sched.approved or sched.requested
+    if window is None:
+        return None
+    start, end = window.start, window.end
+    whose = "approved schedule" if sched.approved else "requested schedule"
+    forecast = sched.forecast.finish if sched.forecast else None
+    actual = sched.actual.finish if sched.actual else None
+    if actual is not None and actual > end:
+        end, whose = actual, "actual schedule"
+    elif forecast is not None and forecast > end:
+        end, whose = forecast, "forecast schedule"
+    if sched.actual and sched.actual.start and sched.actual.start < start:
+        start = sched.actual.start
+    return (*_months_of(start, end), whose)
+
+
+def _phased_months(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.model.kinds import Project
+    from pmo_lint.rules.wording import format_money
+
+    pmo = ctx.catalog.config
+    for project, item in ctx.catalog.typed(Project):
+        s = project.spec
+        if s.lifecycle.state == "cancelled":
+            continue
+        currency = s.currency or (pmo.spec.currency if pmo else "")
+        phasings: list[tuple[str, tuple[str | int, ...], list[PeriodAmount], tuple[str, str, str] | None]] = []
+        if s.budget is not None and s.budget.by_period:
+            phasings.append(
+                ("the budget", ("spec", "budget", "byPeriod"), s.budget.by_period, _working_window(project))
+            )
+        for i, b in enumerate(s.baselines):
+            if b.budget.by_period:
+                span = (*_months_of(b.schedule.start, b.schedule.finish), f"schedule of baseline {b.id}")
+                phasings.append(
+                    (f"baseline {b.id}", ("spec", "baselines", i, "budget", "byPeriod"), b.budget.by_period, span)
+                )
+        for what, at, periods, window in phasings:
+            seen: dict[str, int] = {}
+            for j, p in enumerate(periods):
+                where = (*at, j, "period")
+                if p.period in seen:
+                    yield Finding(
+                        f"{what} plans the month {p.period} twice (entries {seen[p.period] + 1} and {j + 1}); "
+                        "give each month once, with its whole amount",
+                        item,
+                        where,
+                    )
+                    continue
+                seen[p.period] = j
+                if window is None:
+                    continue
+                first, last, whose = window
+                if first <= p.period <= last:
+                    continue
+                side = (
+                    f"before the {whose} starts ({first})" if p.period < first else f"after the {whose} ends ({last})"
+                )
+                yield Finding(
+                    f"{what} plans {format_money(p.planned, currency)} in {p.period}, {side}: the planned value of "
+                    "earned value and the portfolio's budget per fiscal year count that month; move the amount into "
+                    f"a month from {first} to {last}, or change the schedule",
+                    item,
+                    where,
+                )
+
+
 def _sum(periods: list[PeriodAmount]) -> float:
     return round(sum(p.planned for p in periods), 2)
 
@@ -347,4 +424,58 @@ PHASED_BUDGET = FunctionRule(
     _phased,
 )
 
-TACTICAL_RULES: tuple[FunctionRule, ...] = (FINISH_SLIP, COST_OVERRUN, MILESTONE_CYCLE, MILESTONE_ORDER, PHASED_BUDGET)
+_MONTHS = (
+    ENV + "kind: Project\nmetadata: {name: demo}\nspec:\n  type: it-delivery\n  category: strategic\n"
+    "  lifecycle: {phase: executing}\n  schedule:\n    approved: {start: 2025-01-06, end: 2025-02-28}\n"
+    "  budget:\n    bac: 300000\n    byPeriod:\n"
+    "      - {period: 2025-01, planned: 150000}\n      - {period: 2025-03, planned: 150000}\n"
+)
+PHASED_MONTHS = FunctionRule(
+    RuleMeta(
+        id="phased-months-within-schedule",
+        code="TAC023",
+        title="A time-phased budget plans months of its schedule, each once",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Project", "PMOConfig"),
+        standard="Tactical PMO — a cost baseline is the time-phased budget over the approved schedule (PMBOK)",
+        reads=(
+            "Project:spec.budget.byPeriod[].period",
+            "Project:spec.budget.byPeriod[].planned",
+            "Project:spec.baselines[].budget.byPeriod[].period",
+            "Project:spec.baselines[].schedule.start",
+            "Project:spec.baselines[].schedule.finish",
+            "Project:spec.schedule.approved.start",
+            "Project:spec.schedule.approved.end",
+            "Project:spec.schedule.requested.start",
+            "Project:spec.schedule.requested.end",
+            "Project:spec.schedule.forecast.finish",
+            "Project:spec.schedule.actual.start",
+            "Project:spec.schedule.actual.finish",
+            "Project:spec.lifecycle.state",
+            "Project:spec.currency",
+        ),
+        docs=RuleDocs(
+            what="Each month of a time-phased budget (`byPeriod`) lies within the schedule it phases, and no month "
+            "is given twice. A baseline's months lie between its schedule's start and finish; the working "
+            "budget's months lie within the approved schedule (else the requested one), stretched to a later "
+            "forecast or actual finish. Cancelled projects are left out.",
+            why="The planned value of earned value and the portfolio's budget per fiscal year are read from the "
+            "months. Money planned after the approved finish lands in a fiscal year the board never approved "
+            "for the project, and a month given twice is counted twice.",
+            example=_MONTHS,
+            use_instead=_MONTHS.replace("2025-03, planned", "2025-02, planned"),
+        ),
+    ),
+    _phased_months,
+)
+
+
+TACTICAL_RULES: tuple[FunctionRule, ...] = (
+    FINISH_SLIP,
+    COST_OVERRUN,
+    MILESTONE_CYCLE,
+    MILESTONE_ORDER,
+    PHASED_BUDGET,
+    PHASED_MONTHS,
+)
