@@ -4,6 +4,7 @@ change requests (a slip or overrun beyond tolerance needs a change request that 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pmo_lint.diagnostics import Severity
@@ -275,8 +276,41 @@ COST_OVERRUN = FunctionRule(
 
 
 def _phased(ctx: RuleContext) -> Iterator[Finding]:
-    from pmo_lint.model.kinds import Project
     from pmo_lint.rules.wording import format_money
+
+    for item, currency, ph in _phasings(ctx):
+        phased = _sum(ph.periods)
+        if abs(phased - ph.bac) < 1.0:  # a unit of currency for rounding
+            continue
+        gap = ph.bac - phased
+        missing = (
+            f"{format_money(gap, currency)} of it is planned in no month"
+            if gap > 0
+            else f"the months plan {format_money(-gap, currency)} more than it"
+        )
+        yield Finding(
+            f"the time-phased amounts of {ph.what} add up to {format_money(phased, currency)}, not its budget at "
+            f"completion of {format_money(ph.bac, currency)}: {missing}, and the portfolio's budget per fiscal "
+            "year counts the months; make the months add up to the budget at completion",
+            item,
+            ph.at,
+        )
+
+
+@dataclass(frozen=True)
+class _Phasing:
+    """One time-phased budget of a project: the working budget or a baseline's."""
+
+    what: str  # "the budget", "baseline B1"
+    at: tuple[str | int, ...]  # data path of its byPeriod list
+    bac: float
+    periods: list[PeriodAmount]
+    window: tuple[str, str, str] | None  # the first and last month it may plan, and whose schedule that is
+
+
+def _phasings(ctx: RuleContext) -> Iterator[tuple[LoadedEntity, str, _Phasing]]:
+    """Every time-phased budget of the projects that are not cancelled, with the project's currency."""
+    from pmo_lint.model.kinds import Project
 
     pmo = ctx.catalog.config
     for project, item in ctx.catalog.typed(Project):
@@ -284,29 +318,14 @@ def _phased(ctx: RuleContext) -> Iterator[Finding]:
         if s.lifecycle.state == "cancelled":
             continue
         currency = s.currency or (pmo.spec.currency if pmo else "")
-        budgets: list[tuple[str, tuple[str | int, ...], float, float]] = []
         if s.budget is not None and s.budget.by_period:
-            budgets.append(("the budget", ("spec", "budget", "byPeriod"), s.budget.bac, _sum(s.budget.by_period)))
+            at: tuple[str | int, ...] = ("spec", "budget", "byPeriod")
+            yield item, currency, _Phasing("the budget", at, s.budget.bac, s.budget.by_period, _working_window(project))
         for i, b in enumerate(s.baselines):
             if b.budget.by_period:
-                at: tuple[str | int, ...] = ("spec", "baselines", i, "budget", "byPeriod")
-                budgets.append((f"baseline {b.id}", at, b.budget.bac, _sum(b.budget.by_period)))
-        for what, where, bac, phased in budgets:
-            if abs(phased - bac) < 1.0:  # a unit of currency for rounding
-                continue
-            gap = bac - phased
-            missing = (
-                f"{format_money(gap, currency)} of it is planned in no month"
-                if gap > 0
-                else f"the months plan {format_money(-gap, currency)} more than it"
-            )
-            yield Finding(
-                f"the time-phased amounts of {what} add up to {format_money(phased, currency)}, not its budget at "
-                f"completion of {format_money(bac, currency)}: {missing}, and the portfolio's budget per fiscal "
-                "year counts the months; make the months add up to the budget at completion",
-                item,
-                where,
-            )
+                span = (*_months_of(b.schedule.start, b.schedule.finish), f"schedule of baseline {b.id}")
+                at = ("spec", "baselines", i, "budget", "byPeriod")
+                yield item, currency, _Phasing(f"baseline {b.id}", at, b.budget.bac, b.budget.by_period, span)
 
 
 def _months_of(start: dt.date, end: dt.date) -> tuple[str, str]:
@@ -334,54 +353,34 @@ def _working_window(project: Project) -> tuple[str, str, str] | None:
 
 
 def _phased_months(ctx: RuleContext) -> Iterator[Finding]:
-    from pmo_lint.model.kinds import Project
     from pmo_lint.rules.wording import format_money
 
-    pmo = ctx.catalog.config
-    for project, item in ctx.catalog.typed(Project):
-        s = project.spec
-        if s.lifecycle.state == "cancelled":
-            continue
-        currency = s.currency or (pmo.spec.currency if pmo else "")
-        phasings: list[tuple[str, tuple[str | int, ...], list[PeriodAmount], tuple[str, str, str] | None]] = []
-        if s.budget is not None and s.budget.by_period:
-            phasings.append(
-                ("the budget", ("spec", "budget", "byPeriod"), s.budget.by_period, _working_window(project))
-            )
-        for i, b in enumerate(s.baselines):
-            if b.budget.by_period:
-                span = (*_months_of(b.schedule.start, b.schedule.finish), f"schedule of baseline {b.id}")
-                phasings.append(
-                    (f"baseline {b.id}", ("spec", "baselines", i, "budget", "byPeriod"), b.budget.by_period, span)
-                )
-        for what, at, periods, window in phasings:
-            seen: dict[str, int] = {}
-            for j, p in enumerate(periods):
-                where = (*at, j, "period")
-                if p.period in seen:
-                    yield Finding(
-                        f"{what} plans the month {p.period} twice (entries {seen[p.period] + 1} and {j + 1}); "
-                        "give each month once, with its whole amount",
-                        item,
-                        where,
-                    )
-                    continue
-                seen[p.period] = j
-                if window is None:
-                    continue
-                first, last, whose = window
-                if first <= p.period <= last:
-                    continue
-                side = (
-                    f"before the {whose} starts ({first})" if p.period < first else f"after the {whose} ends ({last})"
-                )
+    for item, currency, ph in _phasings(ctx):
+        seen: dict[str, int] = {}
+        for j, p in enumerate(ph.periods):
+            where = (*ph.at, j, "period")
+            if p.period in seen:
                 yield Finding(
-                    f"{what} plans {format_money(p.planned, currency)} in {p.period}, {side}: the planned value of "
-                    "earned value and the portfolio's budget per fiscal year count that month; move the amount into "
-                    f"a month from {first} to {last}, or change the schedule",
+                    f"{ph.what} plans the month {p.period} twice (entries {seen[p.period] + 1} and {j + 1}); "
+                    "give each month once, with its whole amount",
                     item,
                     where,
                 )
+                continue
+            seen[p.period] = j
+            if ph.window is None:
+                continue
+            first, last, whose = ph.window
+            if first <= p.period <= last:
+                continue
+            side = f"before the {whose} starts ({first})" if p.period < first else f"after the {whose} ends ({last})"
+            yield Finding(
+                f"{ph.what} plans {format_money(p.planned, currency)} in {p.period}, {side}: the planned value of "
+                "earned value and the portfolio's budget per fiscal year count that month; move the amount into "
+                f"a month from {first} to {last}, or change the schedule",
+                item,
+                where,
+            )
 
 
 def _sum(periods: list[PeriodAmount]) -> float:
