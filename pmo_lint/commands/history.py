@@ -74,6 +74,7 @@ class HistoryOptions:
     help="One row per commit, or per ISO week (the week's last commit).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this configuration file.")
 @click.option("--no-cache", is_flag=True, help="Compute every commit again and do not write the cache.")
 @traceback_option
@@ -86,6 +87,7 @@ def command(
     ignore: tuple[str, ...],
     per: str,
     fmt: str,
+    output: Path | None,
     config_path: Path | None,
     no_cache: bool,
 ) -> int:
@@ -107,7 +109,10 @@ def command(
     rows = with_lapsed(rows)
     if per == "week":
         rows = per_week(rows)
-    click.echo(json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows))
+    from pmo_lint.output import write_output
+
+    text = json.dumps(rows, indent=2, sort_keys=True) if fmt == "json" else render_text(rows)
+    write_output(text + "\n", output)
     return EXIT_OK
 
 

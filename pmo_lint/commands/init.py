@@ -200,6 +200,7 @@ def planned_files(
         "pip_install": shlex.quote(ci_source.requirement()),
         "pip_install_site": shlex.quote(ci_source.requirement("site")),
         "portfolio_arg": f" {shlex.quote(prefix)}" if prefix else "",
+        "cache_folder": f"{prefix}/.pmo-lint-cache" if prefix else ".pmo-lint-cache",  # the default cache-dir
         "pmo_lint_repo": pre_commit_repo(source, _hooks(prefix)).rstrip("\n"),
     }
     schema = scaffold.SCHEMA_FOLDER

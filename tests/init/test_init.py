@@ -157,13 +157,14 @@ def test_github_workflow_is_valid_and_calls_the_cli_correctly(pmo: Callable[...,
     assert check_steps[0]["with"]["fetch-depth"] == 0
     runs = [s["run"] for s in check_steps + site_steps if "run" in s]
     calls = _cli_calls(runs)
-    assert [c[:2] for c in calls] == [["pmo-lint", "check"], ["pmo-lint", "site"]]
+    assert [c[:2] for c in calls] == [["pmo-lint", "check"], ["pmo-lint", "history"], ["pmo-lint", "site"]]
     for call in calls:
         _assert_cli_accepts(call)
     upload = next(s for s in check_steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
     assert f"sarif={upload['with']['sarif_file']}" in calls[0]
     assert next(s for s in site_steps if "upload-pages-artifact" in str(s.get("uses")))["with"]["path"] == "site"
-    assert calls[1][-2:] == ["--out", "site"]
+    assert calls[1][-4:] == ["--format", "json", "--output", "pmo-lint-history.json"]
+    assert calls[2][-4:] == ["--out", "site", "--history", "pmo-lint-history.json"]
     # the pull request's change impact: written once, shown in the job summary and posted from that file
     impact_steps = flow["jobs"]["impact"]["steps"]
     impact_runs = [s["run"] for s in impact_steps if "run" in s]
@@ -181,13 +182,14 @@ def test_gitlab_ci_is_valid_and_calls_the_cli_correctly(pmo: Callable[..., CliRe
     ci = _load_yaml(repo / ".gitlab-ci.yml")
     assert ci["pmo-lint"]["variables"]["GIT_DEPTH"] == "0"
     calls = _cli_calls(ci["pmo-lint"]["script"] + ci["pages"]["script"])
-    assert [c[:2] for c in calls] == [["pmo-lint", "check"], ["pmo-lint", "site"]]
+    assert [c[:2] for c in calls] == [["pmo-lint", "check"], ["pmo-lint", "history"], ["pmo-lint", "site"]]
     for call in calls:
         _assert_cli_accepts(call)
     report = ci["pmo-lint"]["artifacts"]["reports"]["codequality"]
     assert f"gitlab={report}" in calls[0]
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
-    assert calls[1][-2:] == ["--out", "public"]
+    assert calls[1][-4:] == ["--format", "json", "--output", "pmo-lint-history.json"]
+    assert calls[2][-4:] == ["--out", "public", "--history", "pmo-lint-history.json"]
     (impact,) = _cli_calls(ci["pmo-lint-impact"]["script"])
     _assert_cli_accepts(impact)
     assert impact[:2] == ["pmo-lint", "impact"] and impact[-2:] == ["--output", "pmo-lint-impact.md"]
@@ -308,6 +310,8 @@ def test_ci_commands_run_in_the_new_portfolio(repo: Path) -> None:
     """Run the CI jobs' pmo-lint commands as a push to the default branch would."""
     assert run_cli("init", "--yes", cwd=repo).code == 0
     assert run_cli("new", "project", "demo", cwd=repo).code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "portfolio")  # what was pushed: the trend reads the history
     flow = _load_yaml(repo / ".github/workflows/pmo-lint.yml")
     ci = _load_yaml(repo / ".gitlab-ci.yml")
     # a push runs every job but the pull request's impact (tests/init/test_init_ci.py runs that one)

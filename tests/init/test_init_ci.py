@@ -38,6 +38,7 @@ ACTIONS = {
     "github/codeql-action/upload-sarif": "v4",
     "actions/upload-pages-artifact": "v5",
     "actions/deploy-pages": "v5",
+    "actions/cache": "v6",
 }
 
 
@@ -323,6 +324,33 @@ def _commands(root: Path, *, pull_request: bool = False) -> list[str]:
     return [line for line in lines if line.startswith("pmo-lint ")]
 
 
+def test_the_published_site_shows_the_trend(repo: Path) -> None:
+    """Both site jobs compute the history the trend page reads and hand it to the build; GitHub keeps the
+    history's rows between runs, saved by the default branch's job only."""
+    assert _init(repo / PORTFOLIO, "--install", "0.3.1") == 0
+    flow = _yaml(repo / ".github/workflows/pmo-lint.yml")
+    site = flow["jobs"]["site"]
+    runs = [s["run"] for s in site["steps"] if "run" in s and s["run"].startswith("pmo-lint ")]
+    assert runs == [
+        f"pmo-lint history {PORTFOLIO} --format json --output pmo-lint-history.json",
+        f"pmo-lint site build {PORTFOLIO} --out site --history pmo-lint-history.json",
+    ]
+    cache = next(s for s in site["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    # the signing key travels with the entries, or a new runner could not verify them
+    assert cache["with"]["path"].split() == ["~/.cache/pmo-lint", f"{PORTFOLIO}/.pmo-lint-cache"]
+    assert "github.sha" in cache["with"]["key"] and cache["with"]["restore-keys"]
+    assert site["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    assert not any(
+        "actions/cache" in s.get("uses", "") for job in flow["jobs"].values() if job is not site for s in job["steps"]
+    )
+    pages = _yaml(repo / ".gitlab-ci.yml")["pages"]
+    assert [line for line in pages["script"] if line.startswith("pmo-lint ")] == [
+        f"pmo-lint history {PORTFOLIO} --format json --output pmo-lint-history.json",
+        f"pmo-lint site build {PORTFOLIO} --out public --history pmo-lint-history.json",
+    ]
+    assert pages["variables"]["GIT_DEPTH"] == "0"
+
+
 def test_init_in_a_subfolder_writes_tool_files_at_the_repository_root(repo: Path) -> None:
     assert _init(repo / PORTFOLIO, "--install", "0.3.1") == 0
     for rel in (".github/workflows/pmo-lint.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/settings.json"):
@@ -331,10 +359,10 @@ def test_init_in_a_subfolder_writes_tool_files_at_the_repository_root(repo: Path
     for rel in ("pmo.yaml", ".pmo-lint.yaml", "mkdocs.yml", "templates/project.yaml", ".pmo-lint/schemas"):
         assert (repo / PORTFOLIO / rel).exists(), rel
     commands = _commands(repo)
-    assert len(commands) == 4
+    assert len(commands) == 6
     for command in commands:
         words = shlex.split(re.sub(r"\$\{\w+:\+[^}]*\}", "", command))
-        assert words[1:3] in (["check", PORTFOLIO], ["site", "build"]), command
+        assert words[1:3] in (["check", PORTFOLIO], ["history", PORTFOLIO], ["site", "build"]), command
         if words[1] == "site":
             assert words[3] == PORTFOLIO, command
     impact = _commands(repo, pull_request=True)
@@ -513,14 +541,21 @@ def test_acceptance_portfolio_in_a_subfolder(repo: Path, source_snapshot: Path, 
     _check_jsonschema("vendor.gitlab-ci", gitlab)
     _actionlint(flow)
 
-    # the generated commands, run at the repository root as CI runs them on a push
+    # the generated commands, run at the repository root as CI runs them on a push (of a commit: the trend reads it)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "portfolio")
     for line in _commands(repo):
         argv = shlex.split(re.sub(r"\$\{\w+:\+[^}]*\}", "", line))
         run = run_cli(*argv[1:], cwd=repo)
         assert run.code == 0, f"{line}\n{run.out}{run.err}"
     assert json.loads((repo / "pmo-lint.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert (repo / "site/index.html").is_file() and (repo / "public/index.html").is_file()
-    for built in ("site", "public", "pmo-lint.sarif", "gl-code-quality-report.json"):
+    # the published site carries the compliance trend, from the history the job computed
+    head = git(repo, "rev-parse", "HEAD").strip()[:12]
+    for built in ("site", "public"):
+        audit = (repo / built / "audit/index.html").read_text(encoding="utf-8")
+        assert "No history given" not in audit and head in audit, built
+    for built in ("site", "public", "pmo-lint.sarif", "gl-code-quality-report.json", "pmo-lint-history.json"):
         path = repo / built
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     shutil.rmtree(portfolio / ".pmo-lint-cache", ignore_errors=True)
