@@ -211,6 +211,14 @@ def execute(opts: NewOptions) -> int:
     values["alignment"] = f"[{{goal: {goals[0]}, impact: moderate}}]" if goals else "[]"
     if opts.kind == "allocation":
         _pick_person(catalog, "", name)  # an allocation is named by the person it books
+        values["person"] = name
+        # names are unique per kind across the years: the person's allocation of another year has the plain name
+        if any(a.entity.metadata.name == name for a in catalog.of_kind("Allocation")):
+            name = values["name"] = f"{name}-{values['year']}"
+            if any(a.entity.metadata.name == name for a in catalog.of_kind("Allocation")):
+                raise UsageError(
+                    f"{opts.name} already has the allocation {name} for {values['year']}; edit it to add an assignment"
+                )
     if opts.kind == "waiver" and not (opts.check and opts.target):
         raise UsageError("a waiver names what it waives: pass --check RULE and --target REFERENCE")
     todo: list[str] = []
