@@ -18,7 +18,7 @@ from pmo_lint.rules.base import ChangeSet, Finding, FunctionRule, RuleContext, R
 
 if TYPE_CHECKING:
     from pmo_lint.facts.approval import Related, Row
-    from pmo_lint.model.catalog import LoadedEntity
+    from pmo_lint.model.catalog import Catalog, LoadedEntity
     from pmo_lint.model.kinds import Baseline, ChangeRequest, Person, PMOConfig, Project
 
 PACK = "governance"
@@ -46,50 +46,188 @@ def _active(project: Project) -> tuple[int, Baseline] | None:
     return None
 
 
-def _approved_crs(ctx: RuleContext, cs: ChangeSet, project: str) -> list[ChangeRequest]:
-    out = []
+def _project_name(project: Project) -> str:
+    """``CRM Migration (crm)``: the title a director knows, with the name the files use."""
+    title = (project.metadata.title or "").strip()
+    name = project.metadata.name
+    return f"{title} ({name})" if title and title != name else name
+
+
+def _currency(project: Project, catalog: Catalog) -> str:
+    """The currency a project's amounts are in: its own, else the portfolio's."""
+    own = project.spec.currency or (catalog.config.spec.currency if catalog.config is not None else "")
+    return str(own or "")
+
+
+# what a change request's approval covers: editing any of these after it was approved changes what was approved
+_APPROVED_PARTS = ("category", "delta", "approval")
+
+
+def _spec_part(data: Mapping[str, Any] | None, key: str) -> Any:
+    spec = data.get("spec") if isinstance(data, Mapping) else None
+    return spec.get(key) if isinstance(spec, Mapping) else None
+
+
+@dataclass(frozen=True)
+class _Requests:
+    """The change requests of one project that authorise this change, and why others do not."""
+
+    usable: list[ChangeRequest]
+    notes: list[str]  # for the message: "cr-001 was approved before this change", "cr-002 is withdrawn"
+    edited: list[tuple[LoadedEntity, list[str]]]  # approved at the base, then edited: the CR and what changed
+
+
+def _change_requests(ctx: RuleContext, cs: ChangeSet, project: str, base_project: str) -> _Requests:
+    """Change requests changed in this change that are approved, not withdrawn, and whose approval is new in
+    this change: one approved before it already authorised an earlier change (or none) and cannot be used again."""
+    usable: list[ChangeRequest] = []
+    notes: list[str] = []
+    edited: list[tuple[LoadedEntity, list[str]]] = []
     for item in ctx.catalog.project_records(project, "ChangeRequest"):
         cr: ChangeRequest = item.entity  # type: ignore[assignment]
-        if item.path in cs.changed and cr.spec.approval.status == "approved":
-            out.append(cr)
-    return out
+        name = cr.metadata.name
+        old = cs.base.lookup(f"{base_project}/{name}", kinds=("ChangeRequest",))
+        was_approved = old is not None and old.entity.spec.approval.status == "approved"  # type: ignore[attr-defined]
+        if was_approved and old is not None and old.data is not item.data:
+            parts = [p for p in _APPROVED_PARTS if _spec_part(old.data, p) != _spec_part(item.data, p)]
+            if parts:
+                edited.append((item, parts))
+        if item.path not in cs.changed or cr.spec.approval.status != "approved":
+            continue
+        if cr.spec.state == "withdrawn":
+            notes.append(f"{name} is withdrawn")
+        elif was_approved:
+            notes.append(f"{name} was approved before this change")
+        else:
+            usable.append(cr)
+    return _Requests(usable, notes, edited)
 
 
-def _fmt_amount(value: float) -> str:
-    return f"{value:+,.0f}" if value == int(value) else f"{value:+,.2f}"
+def _signed_money(value: float, currency: str) -> str:
+    """``+40,000 USD``: a difference, signed, with separators and the currency."""
+    from pmo_lint.rules.wording import format_money
+
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    return f"{sign}{format_money(abs(value), currency)}"
 
 
-def _baseline_change(ctx: RuleContext) -> Iterator[Finding]:
+def _renamed_to(ctx: RuleContext, cs: ChangeSet, old: Project) -> tuple[Project, LoadedEntity] | None:
+    """The project at the head that ``old`` became, when it was renamed in this change: a project new in the
+    change that carries the old one's active baseline (same id and date)."""
     from pmo_lint.model.kinds import Project
-    from pmo_lint.rules.wording import style_of
+
+    found = _active(old)
+    if found is None:
+        return None
+    _, baseline = found
+    for project, item in ctx.catalog.typed(Project):
+        if cs.base.lookup(project.metadata.name, kinds=("Project",)) is not None:
+            continue
+        if any(b.id == baseline.id and b.date == baseline.date for b in project.spec.baselines):
+            return project, item
+    return None
+
+
+def _pairs(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[Project, Project, LoadedEntity]]:
+    """Each project at the head with what it was at the base (also under its old name, when renamed)."""
+    from pmo_lint.model.kinds import Project
+
+    for project, item in ctx.catalog.typed(Project):
+        old_item = _base_item(cs, item)
+        if old_item is not None:
+            yield old_item.entity, project, item  # type: ignore[misc]
+    for old, _ in cs.base.typed(Project):
+        if ctx.catalog.lookup(old.metadata.name, kinds=("Project",)) is None:
+            renamed = _renamed_to(ctx, cs, old)
+            if renamed is not None:
+                yield old, renamed[0], renamed[1]
+
+
+def _baseline_left(ctx: RuleContext) -> Iterator[Finding]:
+    """A project with an approved baseline at the base that is gone at the head (deleted, or renamed beyond
+    recognition): its baseline left change control."""
+    from pmo_lint.model.kinds import Project
 
     cs = _changes(ctx)
     if cs is None:
         return
-    for project, item in ctx.catalog.typed(Project):
-        old_item = _base_item(cs, item)
-        if old_item is None:
+    for old, old_item in cs.base.typed(Project):
+        found = _active(old)
+        if found is None or ctx.catalog.lookup(old.metadata.name, kinds=("Project",)) is not None:
             continue
-        old_active, new_active = _active(old_item.entity), _active(project)  # type: ignore[arg-type]
+        if _renamed_to(ctx, cs, old) is not None:
+            continue
+        yield Finding(
+            f"project {_project_name(old)} had the approved baseline {found[1].id!r} at the base of this change and "
+            f"no longer exists under that name: its approved baseline left change control; restore {old_item.path} "
+            "(a project is closed or cancelled through its lifecycle, not deleted), or keep its baselines when "
+            "renaming it",
+            old_item,
+            path=old_item.path,
+            line=1,
+            col=1,
+        )
+
+
+def _baseline_change(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.rules.wording import format_money
+
+    cs = _changes(ctx)
+    if cs is None:
+        return
+    yield from _baseline_left(ctx)
+    reported: set[str] = set()
+    for old_project, project, item in _pairs(ctx, cs):
+        name = project.metadata.name
+        requests = _change_requests(ctx, cs, name, old_project.metadata.name)
+        for cr_item, parts in requests.edited:
+            if cr_item.path in reported:
+                continue
+            reported.add(cr_item.path)
+            what = f"{' and '.join(parts)} {'were' if len(parts) > 1 else 'was'}"
+            yield Finding(
+                f"change request {cr_item.entity.metadata.name!r} of project {_project_name(project)} was approved "
+                f"before this change and its {what} edited after approval; revert the edit and raise a new change "
+                "request",
+                cr_item,
+                ("spec", parts[0]),
+            )
+        old_active, new_active = _active(old_project), _active(project)
         if old_active is None or new_active is None:
             continue
         (_, old), (idx, new) = old_active, new_active
         at: DataPath = ("spec", "baselines", idx)
-        crs = _approved_crs(ctx, cs, project.metadata.name)
-        label = f"project {project.metadata.name!r} baseline {new.id!r}"
+        crs = requests.usable
+        renamed = old_project.metadata.name != name
+        label = f"project {_project_name(project)}"
+        if renamed:
+            label = f"project {project.metadata.title or name} ({name}, renamed from {old_project.metadata.name})"
+        label += f" baseline {new.id!r}"
         if not crs:
-            fix = f"add an approved change request under projects/{project.metadata.name}/changes/ saying so, or revert"
-            given = "without an approved change request in this change"
+            fix = f"add an approved change request under projects/{name}/changes/ saying so, or revert"
+            why = f" ({'; '.join(requests.notes)})" if requests.notes else ""
+            given = f"without an approved change request in this change{why}"
         else:
             fix = "make the delta of the approved change requests match, or revert"
             given = "but the approved change requests of this change give"
+        old_currency, currency = _currency(old_project, cs.base), _currency(project, ctx.catalog)
+        if old_currency != currency:
+            yield Finding(
+                f"{label}: the project's currency changed from {old_currency} to {currency}, so its approved budget "
+                f"of {format_money(old.budget.bac, old_currency)} now reads {format_money(new.budget.bac, currency)}; "
+                "a currency change is a budget change to the "
+                "approved baseline: revert it, or re-baseline the project through an approved change request",
+                item,
+                ("spec", "currency") if project.spec.currency is not None else (*at, "budget", "bac"),
+            )
         budget = new.budget.bac - old.budget.bac
         given_budget = sum(cr.spec.delta.budget or 0.0 for cr in crs)
         if abs(budget) > 0.005 and abs(budget - given_budget) > 0.005:
-            money = style_of(ctx.catalog).money
+            given_text = f" delta.budget {_signed_money(given_budget, currency)}" if crs else ""
             yield Finding(
-                f"{label}: budget.bac changed from {money(old.budget.bac)} to {money(new.budget.bac)} "
-                f"({_fmt_amount(budget)}) {given}{f' delta.budget {_fmt_amount(given_budget)}' if crs else ''}; {fix}",
+                f"{label}: budget.bac changed from {format_money(old.budget.bac, old_currency)} to "
+                f"{format_money(new.budget.bac, currency)} ({_signed_money(budget, currency)}) {given}{given_text}; "
+                f"{fix}",
                 item,
                 (*at, "budget", "bac"),
             )
@@ -153,7 +291,14 @@ BASELINE_CHANGE = FunctionRule(
             "`approval.status: approved`, and its `delta` must match: `delta.budget` is the BAC difference, "
             "`delta.finishDays` the finish slip in days, `delta.milestones` the new milestone dates, "
             "`delta.deliverablesAdded`/`deliverablesRemoved` the scope change (several change requests add up). "
-            "Runs only in PR mode (`check --base`) and in `history`.",
+            "A request counts only when its approval is new in the change: one already approved at the base "
+            "authorised an earlier change and is not used again, and a withdrawn one counts for nothing. Editing "
+            "the `delta`, `category` or `approval` of a request approved at the base is reported too: raise a new "
+            "request. Changing the project's `currency` changes what the baseline's budget is worth and is "
+            "reported. A project renamed in the change (a new name carrying the same active baseline id and date) "
+            "is compared with what it was; a project with an active baseline that is deleted (or renamed beyond "
+            "recognition) is reported, since its approved baseline would leave change control. Amounts read in "
+            "the project's currency. Runs only in PR mode (`check --base`) and in `history`.",
             why="The baseline is what the sponsor approved; moving it quietly hides overruns and slips from every "
             "variance report. Change control is the PMO's core power, and Git already knows what changed.",
             example="# base: baselines[b1].budget.bac 500000; head, with no change request in the change:\n"
@@ -176,18 +321,14 @@ BASELINE_CHANGE = FunctionRule(
 # -- GOV041 phase advanced without its gate ---------------------------------------------------------
 def _phase_advance(ctx: RuleContext) -> Iterator[Finding]:
     from pmo_lint.facts.lifecycle import approved_gates, gates_entered
-    from pmo_lint.model.kinds import Project
 
     cs = _changes(ctx)
     pmo = ctx.catalog.config
     if cs is None or pmo is None:
         return
     phases = pmo.spec.lifecycle.phases
-    for project, item in ctx.catalog.typed(Project):
-        old_item = _base_item(cs, item)
-        if old_item is None:
-            continue
-        before = old_item.entity.spec.lifecycle  # type: ignore[attr-defined]
+    for old_project, project, item in _pairs(ctx, cs):  # a renamed project is compared with what it was
+        before = old_project.spec.lifecycle
         after = project.spec.lifecycle
         # the steps entered under the project's plan: optional phases it skips need no gate, each pass of a
         # repeatable phase needs its own
@@ -201,7 +342,7 @@ def _phase_advance(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if missing:
             yield Finding(
-                f"project {project.metadata.name!r} moved from phase {old_phase!r} to {new_phase!r} without an "
+                f"project {_project_name(project)} moved from phase {old_phase!r} to {new_phase!r} without an "
                 f"approved decision for gate {', '.join(missing)}; record it under spec.lifecycle.gates or revert "
                 "the phase",
                 item,
@@ -326,6 +467,7 @@ class GivenApproval:
     what: str  # for messages
     gate: str = ""  # for gate decisions
     role: str = ""  # the role an approval entry claims
+    date: str = ""  # the date the approval carries (ISO), when it has one
 
 
 def approvals_in(kind: str, data: Mapping[str, Any] | None) -> list[GivenApproval]:
@@ -341,7 +483,12 @@ def approvals_in(kind: str, data: Mapping[str, Any] | None) -> list[GivenApprova
             if isinstance(g, Mapping) and g.get("decision") == "approved" and isinstance(g.get("decidedBy"), str):
                 key = ("gate", str(g.get("gate")), g["decidedBy"], str(g.get("date")))
                 path: DataPath = ("spec", "lifecycle", "gates", i, "decidedBy")
-                out.append(GivenApproval(key, g["decidedBy"], path, f"gate {g.get('gate')}", gate=str(g.get("gate"))))
+                gate, date = str(g.get("gate")), g.get("date")
+                out.append(
+                    GivenApproval(
+                        key, g["decidedBy"], path, f"gate {gate}", gate=gate, date="" if date is None else str(date)
+                    )
+                )
     elif kind == "ChangeRequest":
         approval = spec.get("approval")
         entries = approval.get("approvals") if isinstance(approval, Mapping) else None
@@ -355,11 +502,18 @@ def approvals_in(kind: str, data: Mapping[str, Any] | None) -> list[GivenApprova
                         ("spec", "approval", "approvals", i, "by"),
                         "the change request",
                         role=str(a.get("role")),
+                        date="" if a.get("date") is None else str(a.get("date")),
                     )
                 )
     elif kind == "Waiver" and isinstance(spec.get("approvedBy"), str):
         out.append(
-            GivenApproval(("waiver", spec["approvedBy"]), spec["approvedBy"], ("spec", "approvedBy"), "the waiver")
+            GivenApproval(
+                ("waiver", spec["approvedBy"]),
+                spec["approvedBy"],
+                ("spec", "approvedBy"),
+                "the waiver",
+                date="" if spec.get("created") is None else str(spec.get("created")),
+            )
         )
     return out
 
@@ -408,23 +562,60 @@ def _related(cs: ChangeSet, ctx: RuleContext, item: LoadedEntity) -> Related:
 
 
 def _approver(cs: ChangeSet, ctx: RuleContext, ref: str) -> Person | None:
-    # the roles as they were before this change: a change cannot grant itself the power it uses
-    for catalog in (cs.base, ctx.catalog):
+    """The approver as they were before this change: a change cannot grant itself the power it uses, nor
+    create the person who uses it. Only a change that founds the portfolio (no pmo.yaml at its base) reads
+    its people as they are."""
+    catalogs = (cs.base,) if cs.base.config is not None else (cs.base, ctx.catalog)
+    for catalog in catalogs:
         found = catalog.lookup(ref, kinds=("Person",))
         if found is not None:
             return found.entity  # type: ignore[return-value]
     return None
 
 
-def _new_approvals(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[LoadedEntity, GivenApproval, Person]]:
+def _left_before(person: Person, date: str) -> str | None:
+    """How the person had left by ``date`` (``on 2025-02-15``, or ``""`` when the register gives no date), or
+    None when they were still with the organisation then."""
+    left = person.spec.left_date
+    if left is not None and left.isoformat() <= date:
+        return f" on {left.isoformat()}"
+    if not person.spec.active and (left is None or not date or left.isoformat() <= date):
+        return ""
+    return None
+
+
+def _new_approvals(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[LoadedEntity, GivenApproval, Person | None]]:
+    """Approvals added in this change, with the approver as at the base (None: a person new in the change)."""
     for kind in ("Project", "ChangeRequest", "Waiver"):
         for item in ctx.catalog.of_kind(kind):
             old = _base_item(cs, item)
             before = {a.key for a in approvals_in(kind, old.data if old is not None else None)}
             for given in approvals_in(kind, item.data):
-                person = _approver(cs, ctx, given.approver)
-                if given.key not in before and person is not None:
-                    yield item, given, person
+                if given.key in before or ctx.catalog.lookup(given.approver, kinds=("Person",)) is None:
+                    continue  # an unknown person is a broken reference, which check reports
+                yield item, given, _approver(cs, ctx, given.approver)
+
+
+def _unfit(cs: ChangeSet, ctx: RuleContext, given: GivenApproval, person: Person | None) -> str | None:
+    """Why the approver could not approve at all in this change (not yet registered, or gone), else None."""
+    from pmo_lint.rules.wording import style_of
+
+    who = style_of(ctx.catalog).person(given.approver)
+    if person is None:
+        return (
+            f"{given.what} is approved by {who}, who is not in the people register at the base of this change; a "
+            "person added in the same change holds no authority in it: register them in an earlier change, or have "
+            "someone already registered approve"
+        )
+    now = ctx.catalog.lookup(given.approver, kinds=("Person",))
+    for version in (person, now.entity if now is not None else None):
+        gone = _left_before(version, given.date) if version is not None else None  # type: ignore[arg-type]
+        if gone is not None:
+            return (
+                f"{given.what} is approved by {who}, who left the organisation{gone}, before the approval dated "
+                f"{given.date}; have someone still in office approve it"
+            )
+    return None
 
 
 def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
@@ -440,6 +631,10 @@ def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
     titles = {r.id: r.title for r in pmo.spec.governance_roles}
     crs: dict[str, tuple[LoadedEntity, DataPath]] = {}  # change requests with a new approval, and where
     for item, given, person in _new_approvals(ctx, cs):
+        unfit = _unfit(cs, ctx, given, person)
+        if unfit is not None or person is None:
+            yield Finding(unfit or "", item, given.path)
+            continue
         roles = set(person.spec.held_roles())
         who = f"{style.person(given.approver)} ({held_roles_text(person)})"
         if given.role and given.role not in roles:
@@ -470,7 +665,8 @@ def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
         names: list[str] = []
         for given in approvals_in("ChangeRequest", item.data):
             signer = _approver(cs, ctx, given.approver)
-            if signer is not None and given.role in signer.spec.held_roles():
+            # the approvals that count: by someone registered at the base, in office then, in a role they hold
+            if signer is not None and given.role in signer.spec.held_roles() and _unfit(cs, ctx, given, signer) is None:
                 approved.append((given.approver, given.role))
                 names.append(f"{style.person(given.approver)} as {given.role}")
         related = _related(cs, ctx, item)
@@ -504,7 +700,10 @@ APPROVAL_POWER = FunctionRule(
             "`finishSlipDaysOver`) needs at least one approval in a role the row allows, or from a person with one "
             "of its `approverRelations` to the project (its executive, a member of its board, …); extra "
             "approvals, such as the project manager's supporting signature, never cause a finding. Roles and "
-            "relations are read as they were at the base, so a change cannot grant itself the power it uses. "
+            "relations are read as they were at the base, so a change cannot grant itself the power it uses: a "
+            "person not in the register at the base holds no authority in the change (unless the change founds "
+            "the portfolio, with no `pmo.yaml` at its base). An approval by someone who had left by its date "
+            "(`active: false`, or a `leftDate` on or before it) is reported and does not count. "
             "Runs only in PR mode and in `history`.",
             why="An approval is only worth the authority behind it: a coordinator signing off a 20 % budget increase "
             "that the matrix reserves to the PMO director is no approval at all.",
@@ -527,7 +726,14 @@ def _approver_commit(ctx: RuleContext) -> Iterator[Finding]:
     cs = _changes(ctx)
     if cs is None or not cs.require_approver_commits:
         return
-    for item, given, person in _new_approvals(ctx, cs):
+    for item, given, at_base in _new_approvals(ctx, cs):
+        # a person new in the change is reported by GOV043; their e-mails are read as the change gives them
+        found = ctx.catalog.lookup(given.approver, kinds=("Person",))
+        person: Person | None = at_base
+        if person is None and found is not None:
+            person = found.entity  # type: ignore[assignment]
+        if person is None:
+            continue
         recorded = next(
             (
                 v
