@@ -10,6 +10,11 @@ Each row also says what its commit changed: the findings added and resolved agai
 parent, compared by the engine's line-independent fingerprint, so a finding whose line only moved
 is neither. The change-control findings (GOV040-GOV044) are about the commit itself: they are
 listed as added on the commit that made the change and never count as resolved on the next one.
+
+In a shallow clone the oldest commit has no parent to compare with: its row is shown, marked
+``comparedWithParent: false`` (and said so under the row and on stderr), with nothing added or
+resolved, so a trend in CI with a limited fetch depth does not pass it off as a commit that changed
+nothing. Such a row is not cached: once the history is fetched, the commit is compared.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ if TYPE_CHECKING:
 CACHE_VERSION = 3  # 2: rows are signed; 3: rows list the findings added and resolved
 MAX_LISTED = 500  # findings per list in one row (a first commit adds them all); the rest are only counted
 TEXT_LISTED = 10  # findings the text output lists under a row
+NOT_COMPARED = "not compared with its parent (shallow clone): what this commit changed is not checked"
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,11 @@ class HistoryOptions:
 
 @click.command("history")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--since", type=DATE, help="Only commits from this date on.")
+@click.option(
+    "--since",
+    type=DATE,
+    help="Only commits from the first one dated on or after this date (later commits with an older date too).",
+)
 @click.option("--commits", "max_commits", type=click.IntRange(min=1), help="Only the last N commits.")
 @comma_list_option("--select", help="Only these rules (codes, prefixes, ids or packs; comma-separated).")
 @comma_list_option("--ignore", help="Skip these rules (codes, prefixes, ids or packs).")
@@ -106,6 +116,23 @@ def command(
     opts = HistoryOptions(path or Path(), config_path, since, max_commits, not no_cache, select, ignore)
     rows, computed = compute_history(opts)
     click.echo(f"{len(rows)} commit(s): {computed} computed, {len(rows) - computed} from the cache", err=True)
+    cut = [r for r in rows if r.get("comparedWithParent") is False]
+    if cut:
+        from pmo_lint.loader.gitio import SHALLOW_FIX
+
+        shown = ", ".join(f"{r['commit'][:12]} ({r['date'][:10]})" for r in cut)
+        click.echo(
+            f"note: this is a shallow clone; commit {shown} is shown but not compared with its parent, which the "
+            f"clone does not have, so what it changed is not checked (change control, GOV040-GOV044); {SHALLOW_FIX}",
+            err=True,
+        )
+    early = [r for r in rows if since is not None and dt.datetime.fromisoformat(r["date"]).date() < since]
+    if early:
+        click.echo(
+            f"note: {len(early)} commit(s) dated before {since} are shown because they were made after commits "
+            "dated on or after it (a clock that was off?), so that what they changed is checked too",
+            err=True,
+        )
     rows = with_lapsed(rows)
     if per == "week":
         rows = per_week(rows)
@@ -134,7 +161,14 @@ def per_week(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         year, week, _ = dt.datetime.fromisoformat(row["date"]).isocalendar()
         weeks.setdefault(f"{year}-W{week:02d}", []).append(row)
     return [
-        {**group[-1], "week": key, "lapsed": group[0].get("lapsed", 0), **_net_change(group)}
+        {
+            **group[-1],
+            "week": key,
+            "lapsed": group[0].get("lapsed", 0),
+            # a week with a commit that could not be compared did not change "nothing" there
+            "comparedWithParent": all(r.get("comparedWithParent", True) for r in group),
+            **_net_change(group),
+        }
         for key, group in sorted(weeks.items())
     ]
 
@@ -207,6 +241,8 @@ def _change_lines(row: Mapping[str, Any]) -> list[str]:
     more = [f"{n} more {what}" for n, what in ((more_added, "added"), (more_resolved, "resolved")) if n]
     if more:
         out.append(f"  … {', '.join(more)}; see --format json")
+    if row.get("comparedWithParent") is False:
+        out.append(f"  ! {NOT_COMPARED}; fetch the full history (`git fetch --unshallow`)")
     lapsed = int(row.get("lapsed", 0))
     if lapsed:
         out.append(f"  · {lapsed} change-control finding(s) of the commit before concern that commit only")
@@ -286,13 +322,19 @@ def _cache_folder(t: Target, opts: HistoryOptions) -> tuple[Path, bytes] | None:
     if not opts.use_cache:
         return None
     from pmo_lint import __version__
+    from pmo_lint.cache.fingerprint import code_fingerprint
     from pmo_lint.cache.store import secret, usable_folder
 
     base = usable_folder(t.root, t.config.cache_dir)  # confined as the per-file cache is
     key = secret()
     if base is None or key is None:
         return None
-    raw = f"{CACHE_VERSION}\0{__version__}\0{t.prefix}\0{t.config!r}\0{opts.select}\0{opts.ignore}"
+    # the rows depend on the code and shipped packs (an editable install changes them without a new version)
+    # and on the bytes of the portfolio's own packs, which the configuration only names
+    raw = (
+        f"{CACHE_VERSION}\0{__version__}\0{code_fingerprint()}\0{_packs_digest(t)}\0{t.prefix}\0{t.config!r}"
+        f"\0{opts.select}\0{opts.ignore}"
+    )
     folder = base / "history" / hashlib.sha256(raw.encode()).hexdigest()[:16]
     try:  # `history` or the key folder must not be links that lead elsewhere
         if folder.resolve() != base.resolve() / folder.relative_to(base):
@@ -302,23 +344,61 @@ def _cache_folder(t: Target, opts: HistoryOptions) -> tuple[Path, bytes] | None:
     return folder, key
 
 
+def _packs_digest(t: Target) -> str:
+    """A digest of the portfolio's own rule packs as they are now (the packs every commit is checked with)."""
+    from pmo_lint.rules.policy.source import configured_pack_files
+
+    config_dir = Path(t.config.source).parent if t.config.source else t.root
+    digest = hashlib.sha256()
+    for path in configured_pack_files(t.config.policies, config_dir, t.root):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        digest.update(f"{path}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
 def compute_history(opts: HistoryOptions) -> tuple[list[dict[str, Any]], int]:
     """Rows oldest first, and how many commits had to be computed."""
     from pmo_lint.gitmode import open_target
 
     t = open_target((opts.path,), opts.config_path)
     head = t.repo.head()
-    commits = list(reversed(t.repo.log(head, first_parent=True, since=opts.since, max_count=opts.max_commits)))
+    commits = list(reversed(t.repo.log(head, first_parent=True, max_count=opts.max_commits)))
+    if opts.since is not None:
+        commits = from_date(commits, opts.since)
+    cut = t.repo.shallow_commits()  # their parents are not in this clone: git shows them as first commits
     cache = HistoryCache(*(_cache_folder(t, opts) or (None, None)))
     found: list[dict[str, Any] | None] = [cache.get(c.oid) for c in commits]
     todo = [i for i, row in enumerate(found) if row is None]
     if todo:
         span = slice(todo[0], todo[-1] + 1)
         for i, row in _walk(t, opts, commits[span], found[span]):
+            if row["commit"] in cut:
+                row = _not_compared(row)  # not cached: once the history is fetched, the commit is compared
+            else:
+                cache.put(row)
             found[todo[0] + i] = row
-            cache.put(row)
-    rows = [row for row in found if row is not None]
+    # said on every row, so that a reader of the JSON need not know that a missing key means compared
+    rows = [{"comparedWithParent": True, **row} for row in found if row is not None]
     return rows, len(todo)
+
+
+def from_date(commits: Sequence[Commit], day: dt.date) -> list[Commit]:
+    """``commits`` (oldest first) from the oldest one dated on or after ``day`` on, all of them.
+
+    Not `git log --since`: git stops at the first commit dated before the day, so one commit whose clock
+    was off hid every commit before it. A commit in the range that carries an older date is kept too: it
+    came after the others, and leaving it out would leave what it changed unchecked."""
+    first = next((i for i, c in enumerate(commits) if c.date.date() >= day), len(commits))
+    return list(commits[first:])
+
+
+def _not_compared(row: dict[str, Any]) -> dict[str, Any]:
+    # what the commit added or resolved is not known without its parent: nothing is listed for it
+    nothing = {"added": [], "resolved": [], "omitted": {"added": 0, "resolved": 0}, "changeControlFindings": 0}
+    return {**row, **nothing, "comparedWithParent": False}
 
 
 # commits a worker process must have to pay for itself: it opens the repository again, loads the rule

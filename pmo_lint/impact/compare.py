@@ -84,6 +84,24 @@ def _key_dates(b: ProjectState | None, a: ProjectState | None) -> list[DateChang
         for label in dict.fromkeys([*was, *now]):
             if label in was and label in now and was[label] != now[label]:
                 out.append(DateChange(ref, title, label, was[label], now[label]))
+        out += _rebaselined(b, a, ref, title)
+    return out
+
+
+def _rebaselined(b: ProjectState, a: ProjectState, ref: str, title: str) -> list[DateChange]:
+    """The approved dates when the change makes another baseline the active one (b1 → b2): adding a baseline
+    and switching to it moves no date of either baseline, yet it moves what the board holds the project to."""
+    if b.baseline == a.baseline:  # the same baseline: its own dates moving are listed above
+        return []
+    was = {key: (label, date) for key, label, date in b.active_dates}
+    now = {key: (label, date) for key, label, date in a.active_dates}
+    out: list[DateChange] = []
+    for key in dict.fromkeys([*was, *now]):
+        old, new = was.get(key), now.get(key)
+        before, after = (old[1] if old else None), (new[1] if new else None)
+        if before != after:
+            label = (new or old)[0]  # type: ignore[index]
+            out.append(DateChange(ref, title, label, before, after, "", b.active_name, a.active_name))
     return out
 
 

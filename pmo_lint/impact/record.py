@@ -102,6 +102,10 @@ class DateChange:
     before: dt.date | None
     after: dt.date | None
     relation: str = ""
+    # the approved baseline each date comes from, when the change makes another baseline the active one
+    # ("B1", "B2"); empty otherwise
+    before_baseline: str = ""
+    after_baseline: str = ""
 
     @property
     def slip_days(self) -> int | None:

@@ -7,6 +7,7 @@ escaping the cells its own way. JSON is the record itself (sorted keys, version 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
@@ -123,8 +124,11 @@ def summary_rows(impact: Impact) -> list[tuple[str, str]]:
     slips = [d for d in impact.dates if not d.relation and d.slip_days]
     for d in slips[:_SHORT]:
         label = d.label[:1].lower() + d.label[1:]
-        moved = _arrow(day(d.before), day(d.after))
-        rows.append(("Dates", f"{d.title}, {label}: {days(d.slip_days)} ({moved})"))
+        moved = _arrow(_when(d.before, d.before_baseline), _when(d.after, d.after_baseline))
+        if d.before_baseline or d.after_baseline:  # the dates carry their baselines in brackets already
+            rows.append(("Dates", f"{d.title}, {label}: {moved}, {days(d.slip_days)}"))
+        else:
+            rows.append(("Dates", f"{d.title}, {label}: {days(d.slip_days)} ({moved})"))
     if len(slips) > _SHORT:
         rows.append(("Dates", f"{len(slips) - _SHORT} more dates move"))
     if impact.benefits:
@@ -158,9 +162,23 @@ def _capped(
     return Table(title, headers if rows else (), tuple(rows), note, numeric)
 
 
+def _when(date: dt.date | None, baseline: str) -> str:
+    """A date, with the approved baseline it comes from when the change switches baselines: "2025-12-19 (B1)"."""
+    text = day(date)
+    return f"{text} ({baseline})" if baseline and date is not None else text
+
+
 def _date_rows(dates: Sequence[DateChange]) -> list[tuple[str, ...]]:
     return [
-        (d.title, d.label, day(d.before), day(d.after), days(d.slip_days), d.relation or "moved by this change")
+        (
+            d.title,
+            d.label,
+            _when(d.before, d.before_baseline),
+            _when(d.after, d.after_baseline),
+            days(d.slip_days),
+            d.relation
+            or ("the active baseline changes" if d.before_baseline != d.after_baseline else "moved by this change"),
+        )
         for d in dates
     ]
 
@@ -173,6 +191,12 @@ def _asks(c: DecisionChange) -> str:
     if c.finish_days:
         parts.append(days(c.finish_days))
     return ", ".join(parts) or "no budget or finish date"
+
+
+def _request_text(c: DecisionChange) -> str:
+    """ "cr-003: Vendor price increase"; the id alone when the request has no title of its own."""
+    title = c.title.strip()
+    return c.request if not title or title == c.request else f"{c.request}: {title}"
 
 
 def _decision_text(c: DecisionChange) -> str:
@@ -297,7 +321,7 @@ def tables(impact: Impact, *, max_rows: int | None = None, more: str = MORE) -> 
     )
     if impact.decisions:
         decision_rows = [
-            (c.project_title, f"{c.request}: {c.title}", c.before or "–", c.after or "removed", _asks(c))
+            (c.project_title, _request_text(c), c.before or "–", c.after or "removed", _asks(c))
             for c in impact.decisions
         ]
         out.append(
@@ -464,6 +488,8 @@ def as_dict(impact: Impact) -> dict[str, Any]:
                 "after": d.after.isoformat() if d.after else None,
                 "slipDays": d.slip_days,
                 "relation": d.relation or None,
+                "baselineBefore": d.before_baseline or None,
+                "baselineAfter": d.after_baseline or None,
             }
             for d in impact.dates
         ],

@@ -50,6 +50,10 @@ class ProjectState:
     baseline: str = ""  # the id of the active baseline whose budget ``bac`` is, "" when none
     # every approved baseline's dates, as (label, date): ("Approved baseline B1 finish", 2026-09-30)
     baseline_dates: tuple[tuple[str, dt.date], ...] = ()
+    # the active baseline, by its name (else id), and its dates as (key, label, date): compared when a change
+    # makes another baseline the active one, which the per-baseline dates above do not show
+    active_name: str = ""
+    active_dates: tuple[tuple[str, str, dt.date], ...] = ()
     entity: Project | None = field(default=None, compare=False, repr=False)
 
 
@@ -152,6 +156,23 @@ def _baseline_dates(project: Project) -> tuple[tuple[str, dt.date], ...]:
     return tuple(out)
 
 
+def _active_dates(project: Project) -> tuple[str, tuple[tuple[str, str, dt.date], ...]]:
+    """The active baseline's name (else id) and its approved dates, keyed by what they are (start, finish,
+    a milestone's id) so that two baselines' dates line up."""
+    s = project.spec
+    active = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+    if active is None:
+        return "", ()
+    titles = {m.id: m.title for m in s.milestones}
+    out = [
+        ("start", f"{BASELINE_LABEL} start", active.schedule.start),
+        ("finish", f"{BASELINE_LABEL} finish", active.schedule.finish),
+    ]
+    for mid, date in sorted(active.schedule.milestones.items()):
+        out.append((f"milestone:{mid}", f"{BASELINE_LABEL} milestone {titles.get(mid, mid)}", date))
+    return (active.name or active.id), tuple(out)
+
+
 def _num(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -223,6 +244,7 @@ def snapshot(catalog: Catalog, facts: Facts) -> Snapshot:
             if found is not None and found.ref not in refs:
                 refs.append(found.ref)
         start, finish = _dates(project)
+        active_name, active_dates = _active_dates(project)
         projects[project.name] = ProjectState(
             name=project.name,
             title=project.display,
@@ -244,6 +266,8 @@ def snapshot(catalog: Catalog, facts: Facts) -> Snapshot:
             working=_num(ps.budget.bac) if ps.budget else None,
             baseline=(ps.active_baseline or "") if any(b.id == ps.active_baseline for b in ps.baselines) else "",
             baseline_dates=_baseline_dates(project),
+            active_name=active_name,
+            active_dates=active_dates,
             entity=project,
         )
         if program_name:

@@ -216,6 +216,18 @@ class Repository:
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
 
+    def shallow_commits(self) -> frozenset[str]:
+        """The commits whose parents this shallow clone does not have (git shows them as parentless); empty
+        for a full clone. Git lists them in the repository's ``shallow`` file."""
+        if not self.is_shallow():
+            return frozenset()
+        where = self.git("rev-parse", "--git-path", "shallow").decode("utf-8", "surrogateescape").strip()
+        try:
+            text = (self.toplevel / where).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+        return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
     def try_resolve(self, ref: str) -> str | None:
         proc = run_git(
             ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], self.toplevel, check=False

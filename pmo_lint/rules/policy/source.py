@@ -113,6 +113,12 @@ def _configured_sources(
     return sources
 
 
+def configured_pack_files(config_policies: Sequence[str], config_dir: Path | None, root: Path | None) -> list[Path]:
+    """The pack files the configuration's ``policies:`` names, in load order: what a cache of results that
+    depend on the portfolio's own rules must key on."""
+    return [path for path, _ in _configured_sources(config_policies, config_dir, (), root, [])]
+
+
 def load_policies(
     *,
     root: Path | None = None,
