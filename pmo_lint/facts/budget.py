@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pmo_lint.facts.dates import fiscal_year
 
 if TYPE_CHECKING:
-    from pmo_lint.model.kinds import Project
+    from pmo_lint.model.kinds import Baseline, Project
 
 
 def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -21,21 +21,54 @@ def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
+def _active_baseline(project: Project) -> Baseline | None:
+    s = project.spec
+    return next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+
+
+def approved_bac(project: Project, planning_reached: bool) -> float | None:
+    """The BAC that counts against the portfolio envelope; None while it is not approved (or not set).
+
+    A budget counts once approved: the project is not cancelled and has an active baseline or its phase
+    is at or past the planning stage (the gate into planning approves the charter and its budget).
+    """
+    s = project.spec
+    baseline = _active_baseline(project)
+    if s.lifecycle.state == "cancelled" or (baseline is None and not planning_reached):
+        return None
+    bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
+    return float(bac) if bac else None
+
+
+def _window(project: Project, baseline: Baseline | None) -> tuple[dt.date, dt.date] | None:
+    """The dates an approved budget without a time-phased plan is spread over: the approved schedule, else
+    the baseline's, else the requested dates (a project approved in planning often has no others yet), else
+    the forecast when it gives a start (its own, else the actual start). None when no dates place it."""
+    sched = project.spec.schedule
+    if sched.approved:
+        return sched.approved.start, sched.approved.end
+    if baseline:
+        return baseline.schedule.start, baseline.schedule.finish
+    if sched.requested:
+        return sched.requested.start, sched.requested.end
+    start = (sched.forecast.start if sched.forecast else None) or (sched.actual.start if sched.actual else None)
+    if sched.forecast and start:
+        return start, sched.forecast.finish
+    return None
+
+
 def bac_by_fiscal_year(project: Project, planning_reached: bool, start_month: int) -> dict[str, float]:
     """Approved BAC per fiscal year (keys are years as strings, as CEL maps need).
 
-    A budget counts once approved: the project is not cancelled and has an active baseline or its phase
-    is at or past the planning stage (the gate into planning approves the charter and its budget). The
-    time-phased budget places it; without one it is spread evenly over the months of the approved
-    schedule (else the baseline's).
+    Only an approved budget counts (:func:`approved_bac`). The time-phased budget places it; without one
+    it is spread evenly over the months of the schedule :func:`_window` finds. Empty when the budget does not
+    count, or counts but no dates place it (the caller tells the two apart with :func:`approved_bac`).
     """
     s = project.spec
-    baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
-    if s.lifecycle.state == "cancelled" or (baseline is None and not planning_reached):
+    bac = approved_bac(project, planning_reached)
+    if bac is None:
         return {}
-    bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
-    if not bac:
-        return {}
+    baseline = _active_baseline(project)
     out: dict[str, float] = defaultdict(float)
     phased = (baseline.budget.by_period if baseline else []) or (s.budget.by_period if s.budget else [])
     if phased:
@@ -43,13 +76,8 @@ def bac_by_fiscal_year(project: Project, planning_reached: bool, start_month: in
             year, month = (int(x) for x in p.period.split("-"))
             out[str(fiscal_year(dt.date(year, month, 1), start_month))] += p.planned
         return dict(out)
-    if s.schedule.approved:
-        window = (s.schedule.approved.start, s.schedule.approved.end)
-    elif baseline:
-        window = (baseline.schedule.start, baseline.schedule.finish)
-    else:
-        return {}
-    months = _month_starts(*window)
+    window = _window(project, baseline)
+    months = _month_starts(*window) if window else []
     for first in months:
         out[str(fiscal_year(first, start_month))] += bac / len(months)
     return dict(out)

@@ -1,7 +1,9 @@
 """Earned value management, with the zero and null conventions of ``reference/pmo.md`` §a.4.
 
 CPI = EV/AC and SPI = EV/PV. An index is null when EV is null; when its denominator is 0 it is 1
-if EV is 0 too (nothing planned or spent, nothing earned) and 0 otherwise (MS Project's rule).
+if EV is 0 too (nothing planned or spent, nothing earned) and null otherwise: work earned ahead of any
+plan, or before any cost is booked, has no ratio (MS Project's 0 would read as the worst performance
+and raise false alarms).
 EAC follows the method configured in ``pmo.yaml`` (``evm.eacMethod``); VAC = BAC − EAC,
 ETC = EAC − AC, TCPI = (BAC − EV) / (BAC − AC).
 """
@@ -40,7 +42,7 @@ def index(ev: float | None, denominator: float | None) -> float | None:
     if ev is None or denominator is None:
         return None
     if denominator == 0:
-        return 1.0 if ev == 0 else 0.0
+        return 1.0 if ev == 0 else None
     return ev / denominator
 
 

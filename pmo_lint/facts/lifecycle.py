@@ -21,6 +21,8 @@ _ORDER = {s: i for i, s in enumerate(STAGES)}
 
 # Words that name a stage in the lifecycles PMOs use (PMBOK process groups, PRINCE2, stage-gate, agile
 # release trains, public-sector business-case stages). A phase id or title is matched word by word.
+# Generic words ("stage", "phase", "step", "gate") are left out on purpose: every phase of a stage-gate
+# process is a "stage-N", so the word says nothing about which one; the title must decide.
 _WORDS: dict[str, str] = {
     **dict.fromkeys(
         (
@@ -104,7 +106,6 @@ _WORDS: dict[str, str] = {
             "deployment",
             "rollout",
             "pilot",
-            "stage",
             "sprint",
             "increment",
             "release",
@@ -134,7 +135,8 @@ _PHRASES: dict[tuple[str, ...], str] = {
 def infer_stage(*names: str | None) -> str | None:
     """The stage a common phase name means (``initiating`` → initiation, ``delivery-stage-2`` → execution).
 
-    Each name (the phase id, then its title) is tried in turn; None when no word is known.
+    Each name (the phase id, then its title) is tried in turn; None when no word is known. A generic
+    ``stage-3`` or ``phase-2`` knows no word, so the title after it decides.
     """
     for name in names:
         if not name:

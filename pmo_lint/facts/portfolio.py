@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmo_lint.facts.allocation import Interval, monthly_peak_load, over_allocated, percent_of_capacity
-from pmo_lint.facts.budget import bac_by_fiscal_year
+from pmo_lint.facts.budget import approved_bac, bac_by_fiscal_year
 from pmo_lint.facts.evm import compute_evm
 from pmo_lint.facts.leaver import leaving
 from pmo_lint.facts.lifecycle import (
@@ -403,6 +403,8 @@ class _Builder:
         # the project's own plan of the lifecycle decides which gates and fields are due (tailoring)
         steps = steps_until(cfg_phases, s.lifecycle)
         gates_required = gates_of(steps)
+        # the gate that approved the baseline: the start gate of the first phase so far that works to one
+        baseline_gate = next((st.gate for st in steps if st.gate and self.meanings[st.phase.id].baseline), None)
         fields_required = fields_of(steps)
         gates_approved = approved_gates(s.lifecycle)
 
@@ -435,7 +437,8 @@ class _Builder:
             if score is not None:
                 max_score = max(max_score, score)
                 escalated += is_escalated(score, escalation)
-            critical += rf.get("rank") == "critical"
+            # a critical opportunity is good news: only threats are red signals (TAC004)
+            critical += rf.get("rank") == "critical" and r.entity.spec.type != "opportunity"  # type: ignore[attr-defined]
 
         overdue = sum(
             1
@@ -465,6 +468,8 @@ class _Builder:
 
         aligned = 0
         for a in s.alignment.goals:
+            if a.impact == "none":
+                continue  # the project says it does nothing for this goal: not alignment
             goal = self.cat.lookup(a.goal, kinds=("StrategicGoal",))
             if goal is not None and goal.entity.spec.state == "active":  # type: ignore[attr-defined]
                 aligned += 1
@@ -476,7 +481,8 @@ class _Builder:
                 benefit_refs.add(found.ref)
 
         closed_days = None
-        if meaning.stage in ("closing", "closed") and s.schedule.actual and s.schedule.actual.finish:
+        # a completed project counts as closed whatever phase it was left in (docs/lifecycle.md)
+        if (closed or meaning.stage == "closing") and s.schedule.actual and s.schedule.actual.finish:
             closed_days = _days(s.schedule.actual.finish, as_of)
 
         documents = s.documents.model_dump(by_alias=True)
@@ -507,6 +513,7 @@ class _Builder:
             "state": s.lifecycle.state,
             "gatesApproved": gates_approved,
             "gatesRequired": gates_required,
+            "baselineGate": baseline_gate,
             "missingRequiredFields": [p for p in fields_required if not pointer_present(item.data, p)],
             "bac": bac,
             "actualCost": actual_cost,
@@ -546,6 +553,7 @@ class _Builder:
         program_projects: dict[str, int] = defaultdict(int)
         team_members: dict[str, set[str]] = defaultdict(set)
         elsewhere: dict[str, list[str]] = defaultdict(list)  # approved projects budgeted in another currency
+        unplaced: dict[str, list[str]] = defaultdict(list)  # approved projects no dates place in a fiscal year
         pmo_currency = self.spec.currency if self.spec else None
 
         def resolve(ref: str | None, kind: str) -> LoadedEntity | None:
@@ -565,19 +573,25 @@ class _Builder:
             if program is not None:
                 program_projects[program.path] += 1
             for a in ps.alignment.goals:
-                goal = resolve(a.goal, "StrategicGoal")
+                goal = resolve(a.goal, "StrategicGoal") if a.impact != "none" else None
                 if goal is not None:
                     contributors[goal.path].add(item.ref)
             portfolio = resolve(ps.portfolio, "Portfolio") or (program_portfolio.get(program.path) if program else None)
             if portfolio is None:
                 continue
             reached = self.meanings.get(ps.lifecycle.phase, UNKNOWN).reached()["planning"]
+            if approved_bac(item.entity, reached) is None:  # type: ignore[arg-type]
+                continue  # an estimate, not yet approved: it does not count
             by_year = bac_by_fiscal_year(item.entity, reached, start_month)  # type: ignore[arg-type]
             own = ps.currency or pmo_currency
             envelope = portfolio.entity.spec.currency or pmo_currency  # type: ignore[attr-defined]
-            if by_year and own and envelope and own != envelope:
+            if own and envelope and own != envelope:
                 # no exchange rate is known: an amount in another currency cannot be added to the envelope's
                 elsewhere[portfolio.path].append(item.ref)
+                continue
+            if not by_year:
+                # approved, but no time-phased budget and no dates say in which fiscal year it falls
+                unplaced[portfolio.path].append(item.ref)
                 continue
             for year, amount in by_year.items():
                 approved[portfolio.path][year] += amount
@@ -589,6 +603,7 @@ class _Builder:
                 "budgetByYear": budget,
                 "overBudgetYears": [y for y, amount in budget.items() if spent.get(y, 0.0) > amount],
                 "otherCurrencyProjects": sorted(elsewhere[item.path]),
+                "unplacedProjects": sorted(unplaced[item.path]),
             }
         for item in self.cat.of_kind("Person"):
             for ref in item.entity.spec.member_of:  # type: ignore[attr-defined]

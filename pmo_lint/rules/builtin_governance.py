@@ -1,7 +1,7 @@
 """Governance rules that need look-ups across entities: who holds which role.
 
-The CEL pack ``policies/governance.yaml`` holds the per-entity governance rules; these two follow
-references to people, which a policy cannot do.
+The CEL pack ``policies/governance.yaml`` holds the per-entity governance rules; these follow
+references to people, which a policy cannot do, and check that pmo.yaml's thresholds can be reached.
 """
 
 from __future__ import annotations
@@ -271,4 +271,84 @@ ROLE_UNKNOWN = FunctionRule(
     _roles_known,
 )
 
-GOVERNANCE_RULES: tuple[FunctionRule, ...] = (APPROVAL_ROLE_NOT_HELD, GATE_DECIDER_UNAUTHORISED, ROLE_UNKNOWN)
+
+def _config_bounds(ctx: RuleContext) -> Iterator[Finding]:
+    pmo = ctx.catalog.config
+    configs = ctx.catalog.of_kind("PMOConfig")
+    if pmo is None or not configs:
+        return
+    item, spec = configs[0], pmo.spec
+    for index in ("cpi", "spi"):
+        band = getattr(spec.thresholds, index)
+        if band.amber < band.red:
+            # a falling index crosses amber first: with amber below red, a project turns red before amber
+            yield Finding(
+                f"the {index.upper()} thresholds are the wrong way round: amber {band.amber:g} is below red "
+                f"{band.red:g}, so a falling {index.upper()} turns red before it ever turns amber; amber must be "
+                f"the higher value (e.g. amber {band.red:g}, red {band.amber:g})",
+                item,
+                ("spec", "thresholds", index),
+            )
+    top_p = max(lv.value for lv in spec.scales.probability)
+    top_i = max(lv.value for lv in spec.scales.impact)
+    highest = top_p * top_i
+    if spec.risk_matrix.escalation_score > highest:
+        yield Finding(
+            f"riskMatrix.escalationScore is {spec.risk_matrix.escalation_score}, above the highest score a risk can "
+            f"reach ({highest}: probability {top_p} × impact {top_i} on the scales), so no risk is ever escalated; "
+            f"set it to {highest} or less",
+            item,
+            ("spec", "riskMatrix", "escalationScore"),
+        )
+    for i, rank in enumerate(spec.risk_matrix.ranks):
+        if rank.min_score > highest:
+            yield Finding(
+                f"risk rank {rank.id} starts at score {rank.min_score}, above the highest score a risk can reach "
+                f"({highest}), so no risk is ever ranked {rank.id}; lower its minScore to {highest} or less",
+                item,
+                ("spec", "riskMatrix", "ranks", i, "minScore"),
+            )
+
+
+_BOUNDS_PMO = _ROLES_PMO.replace("  approvalMatrix:\n    - when: {category: cost, budgetDeltaOver: 250000}\n", "")
+CONFIG_BOUNDS = FunctionRule(
+    RuleMeta(
+        id="config-thresholds-unreachable",
+        code="GOV022",
+        title="Thresholds and the escalation score in pmo.yaml can be reached",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("PMOConfig",),
+        reads=(
+            "PMOConfig:spec.thresholds.cpi.amber",
+            "PMOConfig:spec.thresholds.cpi.red",
+            "PMOConfig:spec.thresholds.spi.amber",
+            "PMOConfig:spec.thresholds.spi.red",
+            "PMOConfig:spec.riskMatrix.escalationScore",
+            "PMOConfig:spec.riskMatrix.ranks[].minScore",
+            "PMOConfig:spec.scales.probability[].value",
+            "PMOConfig:spec.scales.impact[].value",
+        ),
+        standard="Governance PMO — tolerances and escalation rules that work as the board agreed them",
+        docs=RuleDocs(
+            what="In `pmo.yaml`, the amber threshold of `thresholds.cpi` and of `thresholds.spi` is not below the "
+            "red one (an index falls through amber before red), and neither `riskMatrix.escalationScore` nor any "
+            "rank's `minScore` is above the highest score a risk can reach (the highest probability value times "
+            "the highest impact value of the scales).",
+            why="These settings are read silently by every status and risk check. Amber and red swapped make "
+            "projects jump straight to red, or never show amber; an escalation score no risk can reach means no "
+            "risk is ever escalated to the board, however likely and severe.",
+            example=_BOUNDS_PMO.replace("riskMatrix: {escalationScore: 6}", "riskMatrix: {escalationScore: 12}")
+            + "  thresholds:\n    cpi: {amber: 0.85, red: 0.95}\n",
+            use_instead=_BOUNDS_PMO + "  thresholds:\n    cpi: {amber: 0.95, red: 0.85}\n",
+        ),
+    ),
+    _config_bounds,
+)
+
+GOVERNANCE_RULES: tuple[FunctionRule, ...] = (
+    APPROVAL_ROLE_NOT_HELD,
+    GATE_DECIDER_UNAUTHORISED,
+    ROLE_UNKNOWN,
+    CONFIG_BOUNDS,
+)

@@ -1,5 +1,6 @@
 """Operational rules over allocations: team capacity against demand, and allocations that cannot hold
-(outside the project's dates, to a finished project, to someone inactive or unavailable)."""
+(outside the project's dates, to a finished project, to someone inactive or unavailable); records held by
+leavers; risks assessed off the PMO's scales."""
 
 from __future__ import annotations
 
@@ -364,10 +365,68 @@ LEAVING_RECORDS = FunctionRule(
     _leaving,
 )
 
+
+def _off_scale(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.model.kinds import Risk
+
+    pmo = ctx.catalog.config
+    if pmo is None:
+        return  # without a valid pmo.yaml there are no scales to hold risks to (its problems are reported)
+    scales = {"probability": pmo.spec.scales.probability, "impact": pmo.spec.scales.impact}
+    for risk, item in ctx.catalog.typed(Risk):
+        for field, levels in scales.items():
+            value = getattr(risk.spec, field)
+            ids = [lv.id for lv in levels]
+            if value in ids:
+                continue
+            # a score cannot be formed, so the risk would read as neither escalated nor critical
+            yield Finding(
+                f"{field} {value!r} is not on the {field} scale of pmo.yaml, so the risk cannot be scored, "
+                f"ranked or escalated; use one of {', '.join(ids)}",
+                item,
+                ("spec", field),
+            )
+
+
+_OFF_SCALE = (
+    ENV + "kind: Risk\nmetadata: {name: r-002, namespace: crm-migration, title: Vendor API rate limits}\nspec:\n"
+    "  category: technical\n  owner: person:jo-pm\n  identifiedDate: 2025-03-10\n  reviewDate: 2025-06-20\n"
+    "  response: mitigate\n  mitigationPlan: Batch the nightly sync.\n  impact: high\n"
+)
+RISK_OFF_SCALE = FunctionRule(
+    RuleMeta(
+        id="risk-level-off-scale",
+        code="OPS019",
+        title="A risk's probability and impact are levels of the PMO's scales",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Risk", "PMOConfig"),
+        reads=(
+            "Risk:spec.probability",
+            "Risk:spec.impact",
+            "PMOConfig:spec.scales.probability[].id",
+            "PMOConfig:spec.scales.impact[].id",
+        ),
+        standard="Operational PMO — risks assessed on the organisation's probability and impact scales; "
+        "ISO 31000 — risk analysis with agreed criteria",
+        docs=RuleDocs(
+            what="Every risk's (and opportunity's) `probability` is the `id` of a level of `scales.probability` in "
+            "`pmo.yaml`, and its `impact` the `id` of a level of `scales.impact`.",
+            why="The score (probability × impact), the rank and escalation are read from the scales. A level "
+            "that is not on them (a word from another template, a typo) gives no score, so the risk counts as "
+            "neither escalated nor critical however serious it is: the register looks calmer than it is.",
+            example=_OFF_SCALE.replace("  impact: high\n", "  probability: likely\n  impact: high\n"),
+            use_instead=_OFF_SCALE.replace("  impact: high\n", "  probability: high\n  impact: high\n"),
+        ),
+    ),
+    _off_scale,
+)
+
 OPERATIONAL_RULES: tuple[FunctionRule, ...] = (
     TEAM_CAPACITY,
     OUTSIDE_PROJECT,
     UNAVAILABLE,
     LEAVER_RECORDS,
     LEAVING_RECORDS,
+    RISK_OFF_SCALE,
 )

@@ -10,7 +10,7 @@ from pmo_lint.rules.base import Finding, FunctionRule, RuleContext, RuleDocs, Ru
 from pmo_lint.rules.core import example_pmo
 
 if TYPE_CHECKING:
-    pass
+    from pmo_lint.model.kinds import Project
 
 PACK = "strategic"
 ENV = "apiVersion: pmo-lint/v1\n"
@@ -39,13 +39,16 @@ def _weights(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _envelope(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.facts.budget import approved_bac
     from pmo_lint.model.kinds import Portfolio
-    from pmo_lint.rules.wording import style_of
+    from pmo_lint.rules.wording import format_money, style_of
 
-    money = style_of(ctx.catalog).money
-
+    style = style_of(ctx.catalog)
+    pmo_currency = style.currency
     facts = ctx.all_facts()  # approvedBacByYear: the portfolio roll-up computed once per run
     for portfolio, item in ctx.catalog.typed(Portfolio):
+        money = style.of(item.data).money  # the envelope's amounts read in its own currency
+        own = portfolio.spec.currency or pmo_currency
         approved = facts.of(item).get("approvedBacByYear", {})
         for i, envelope in enumerate(portfolio.spec.budget):
             spent = float(approved.get(str(envelope.fiscal_year), 0.0))
@@ -58,29 +61,67 @@ def _envelope(ctx: RuleContext) -> Iterator[Finding]:
                     item,
                     ("spec", "budget", i, "amount"),
                 )
-        uncounted = [ctx.catalog.lookup(ref, kinds=("Project",)) for ref in approved_elsewhere(facts.of(item))]
-        if portfolio.spec.budget and uncounted:
-            own = portfolio.spec.currency or (ctx.catalog.config.spec.currency if ctx.catalog.config else "")
-            named = [
-                f"{u.entity.display} ({u.entity.spec.currency})"  # type: ignore[attr-defined]
-                for u in uncounted[:5]
-                if u is not None
-            ]
-            more = f" and {len(uncounted) - 5:,} more" if len(uncounted) > 5 else ""
-            count = f"{len(uncounted):,} approved project budget{'s' if len(uncounted) != 1 else ''}"
+        if not portfolio.spec.budget:
+            continue
+        uncounted = _projects(ctx, approved_elsewhere(facts.of(item)))
+        if uncounted:
+            # a project without its own currency is budgeted in the PMO's
+            named = [f"{p.display} ({p.spec.currency or pmo_currency})" for p in uncounted[:5]]
+            count = _count(uncounted, "approved project budget")
             yield Finding(
                 f"the envelope of portfolio {portfolio.display} is in {own}, so {count} in another currency "
-                f"{'are' if len(uncounted) != 1 else 'is'} not counted in it: {', '.join(named)}{more}; budget "
-                f"{'them' if len(uncounted) != 1 else 'it'} in {own} so that the envelope can be checked",
+                f"{_are(uncounted)} not counted in it: {', '.join(named)}{_more(uncounted)}; budget "
+                f"{_them(uncounted)} in {own} so that the envelope can be checked",
+                item,
+                ("spec", "budget"),
+                severity=Severity.WARNING,
+            )
+        unplaced = _projects(ctx, _refs(facts.of(item), "unplacedProjects"))
+        if unplaced:
+            named = [
+                f"{p.display} ({format_money(approved_bac(p, True), p.spec.currency or pmo_currency)})"
+                for p in unplaced[:5]
+            ]
+            count = _count(unplaced, "approved project budget")
+            yield Finding(
+                f"{count} of portfolio {portfolio.display} {_are(unplaced)} not counted in its envelope, because "
+                f"no dates say in which fiscal year the money falls: {', '.join(named)}{_more(unplaced)}; give "
+                f"{_them(unplaced)} an approved schedule (spec.schedule.approved) or a time-phased budget "
+                "(spec.budget.byPeriod)",
                 item,
                 ("spec", "budget"),
                 severity=Severity.WARNING,
             )
 
 
-def approved_elsewhere(facts: dict[str, Any]) -> list[str]:
-    refs = facts.get("otherCurrencyProjects", [])
+def _projects(ctx: RuleContext, refs: list[str]) -> list[Project]:
+    found = (ctx.catalog.lookup(ref, kinds=("Project",)) for ref in refs)
+    return [f.entity for f in found if f is not None]  # type: ignore[misc]
+
+
+def _count(items: list[Project], noun: str) -> str:
+    return f"{len(items):,} {noun}{'s' if len(items) != 1 else ''}"
+
+
+def _are(items: list[Project]) -> str:
+    return "are" if len(items) != 1 else "is"
+
+
+def _them(items: list[Project]) -> str:
+    return "them" if len(items) != 1 else "it"
+
+
+def _more(items: list[Project]) -> str:
+    return f" and {len(items) - 5:,} more" if len(items) > 5 else ""
+
+
+def _refs(facts: dict[str, Any], key: str) -> list[str]:
+    refs = facts.get(key, [])
     return [str(r) for r in refs] if isinstance(refs, list) else []
+
+
+def approved_elsewhere(facts: dict[str, Any]) -> list[str]:
+    return _refs(facts, "otherCurrencyProjects")
 
 
 _PMO_HEAD = example_pmo("{id: closed, startGate: G3}") + (
@@ -125,10 +166,12 @@ BUDGET_ENVELOPE = FunctionRule(
             "planning approves the charter and its budget); projects in intake or initiation are estimates and do "
             "not count. The BAC "
             "(active baseline, else `budget.bac`) falls into fiscal years by its time-phased `byPeriod` budget, "
-            "else evenly over the months of the approved schedule. Fiscal years start in `fiscalYearStartMonth` "
+            "else evenly over the months of the approved schedule (else the active baseline's, else the requested "
+            "dates, else the forecast when it has a start). Fiscal years start in `fiscalYearStartMonth` "
             "and are named by the calendar year they start in. A project budgeted in another currency than the "
             "envelope (the portfolio's `currency`, else the PMO's) cannot be added to it without an exchange rate: "
-            "it is left out of the sum and named in a warning.",
+            "it is left out of the sum and named in a warning; so is an approved budget that no dates place in a "
+            "fiscal year.",
             why="The envelope is the portfolio board's hard constraint; approving projects beyond it commits money "
             "the organisation has not budgeted.",
             example=_PORTFOLIO_HEAD + "    - {fiscalYear: 2025, amount: 500000}\n",
@@ -138,4 +181,62 @@ BUDGET_ENVELOPE = FunctionRule(
     _envelope,
 )
 
-STRATEGIC_RULES: tuple[FunctionRule, ...] = (SCORING_WEIGHTS, BUDGET_ENVELOPE)
+
+# -- a project and its program in one portfolio ---------------------------------------------------
+def _program_portfolio(ctx: RuleContext) -> Iterator[Finding]:
+    from pmo_lint.model.kinds import Project
+
+    for project, item in ctx.catalog.typed(Project):
+        s = project.spec
+        if not s.portfolio or not s.program:
+            continue
+        own = ctx.catalog.lookup(s.portfolio, kinds=("Portfolio",))
+        program = ctx.catalog.lookup(s.program, kinds=("Program",))
+        if own is None or program is None:
+            continue  # an unknown reference is PMO007's
+        ref = program.entity.spec.portfolio  # type: ignore[attr-defined]
+        theirs = ctx.catalog.lookup(ref, kinds=("Portfolio",)) if ref else None
+        if theirs is None or theirs.ref == own.ref:
+            continue
+        yield Finding(
+            f"the project is in portfolio {own.entity.display} but its program {program.entity.display} belongs "
+            f"to portfolio {theirs.entity.display}, so its budget counts in one portfolio while its program is "
+            "steered in the other; move the project to its program's portfolio, or into a program of its own "
+            "portfolio",
+            item,
+            ("spec", "portfolio"),
+        )
+
+
+_TWO = (
+    ENV + "kind: Portfolio\nmetadata: {name: operations, title: Operations}\nspec:\n  owner: person:pat-director\n"
+    "---\n" + ENV + "kind: Program\nmetadata: {name: ops-tools, title: Operations tools}\nspec:\n"
+    "  portfolio: operations\n  owner: person:pat-director\n  goals: [grow-revenue]\n---\n"
+    + ENV
+    + "kind: Project\nmetadata: {name: demo}\nspec:\n  type: it-delivery\n  category: strategic\n"
+    "  lifecycle: {phase: executing}\n  program: ops-tools\n"
+)
+PROGRAM_PORTFOLIO = FunctionRule(
+    RuleMeta(
+        id="project-program-portfolio-differ",
+        code="STR017",
+        title="A project is in the same portfolio as its program",
+        severity=Severity.ERROR,
+        pack=PACK,
+        kinds=("Project", "Program", "Portfolio"),
+        reads=("Project:spec.portfolio", "Project:spec.program", "Program:spec.portfolio"),
+        standard="Strategic PMO — one portfolio hierarchy: portfolio, program, project",
+        docs=RuleDocs(
+            what="A project that names both a `portfolio` and a `program` names the portfolio its program "
+            "belongs to (the program's `portfolio`).",
+            why="A program sits in one portfolio, and its projects with it. A project whose own portfolio "
+            "differs from its program's is counted in one portfolio's budget envelope and reported to that "
+            "board, while its program is steered by the other: neither board sees the whole picture.",
+            example=_TWO + "  portfolio: digital\n",
+            use_instead=_TWO + "  portfolio: operations\n",
+        ),
+    ),
+    _program_portfolio,
+)
+
+STRATEGIC_RULES: tuple[FunctionRule, ...] = (SCORING_WEIGHTS, BUDGET_ENVELOPE, PROGRAM_PORTFOLIO)

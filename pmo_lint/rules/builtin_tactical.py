@@ -149,7 +149,7 @@ def _overrun(ctx: RuleContext) -> Iterator[Finding]:
         if over <= tolerance or covering_change(ctx, project, "cost"):
             continue
         what = "forecast (EAC)" if worst == eac else "actual cost"
-        money = style_of(ctx.catalog).money
+        money = style_of(ctx.catalog).of(item.data).money  # in the project's own currency
         yield Finding(
             f"{what} of {money(worst)} exceeds BAC {money(bac)} by {over:.1f} % (tolerance {tolerance:g} %) "
             "and no cost change request awaits a decision or an approved one awaits re-baselining; "

@@ -136,6 +136,11 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
         "state": ("Project:spec.lifecycle.state",),
         "gatesApproved": ("Project:spec.lifecycle.gates[].gate", "Project:spec.lifecycle.gates[].decision"),
         "gatesRequired": ("Project:spec.lifecycle.phase", "PMOConfig:spec.lifecycle.phases[].startGate"),
+        "baselineGate": (
+            *_LIFECYCLE,
+            "PMOConfig:spec.lifecycle.phases[].startGate",
+            "PMOConfig:spec.lifecycle.phases[].baseline",
+        ),
         "missingRequiredFields": ("Project:spec.lifecycle.phase", "PMOConfig:spec.lifecycle.phases[].requiredFields"),
         "bac": _BAC,
         "actualCost": ("Project:spec.actuals[].cost",),
@@ -146,7 +151,7 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
         "status.ageDays": _LATEST_STATUS,
         "status": (*_LATEST_STATUS, "StatusReport:spec.health.overall.rag"),
         "risks": _OPEN_RISKS,
-        "risks.openCritical": (*_OPEN_RISKS, "PMOConfig:spec.riskMatrix.ranks[].minScore"),
+        "risks.openCritical": (*_OPEN_RISKS, "Risk:spec.type", "PMOConfig:spec.riskMatrix.ranks[].minScore"),
         "keyMilestonesOverdue": _KEY_MILESTONES,
         "finishSlipDays": (
             "Project:spec.schedule.forecast.finish",
@@ -156,7 +161,11 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "openCrCount": _CR_STATE,
         "approvedCrCount": ("ChangeRequest:spec.approval.status",),
-        "alignedGoals": ("Project:spec.alignment.goals[].goal", "StrategicGoal:spec.state"),
+        "alignedGoals": (
+            "Project:spec.alignment.goals[].goal",
+            "Project:spec.alignment.goals[].impact",
+            "StrategicGoal:spec.state",
+        ),
         "priorityScore": (
             "Project:spec.prioritization.criteria",
             "Project:spec.prioritization.wsjf",
@@ -197,6 +206,7 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
             "PMOConfig:spec.thresholds.spi.red",
             *_KEY_MILESTONES,
             *_OPEN_RISKS,
+            "Risk:spec.type",
         ),
         "documentsMissing": (
             "Project:spec.documents.charter",
@@ -254,7 +264,11 @@ FACT_READS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Waiver": {"expired": ("Waiver:spec.expires",), "daysToExpiry": ("Waiver:spec.expires",)},
     "StrategicGoal": {
-        "contributors": ("Program:spec.goals", "Project:spec.alignment.goals[].goal"),
+        "contributors": (
+            "Program:spec.goals",
+            "Project:spec.alignment.goals[].goal",
+            "Project:spec.alignment.goals[].impact",
+        ),
     },
     "Program": {"projects": ("Project:spec.program",)},
     "Team": {"members": ("Team:spec.members", "Person:spec.memberOf")},

@@ -78,7 +78,9 @@ WAIVER_ORPHAN = RuleMeta(
     standard="Governance PMO — exemptions are justified, approved and time-limited",
     docs=RuleDocs(
         what="A valid Waiver that hides nothing: its check names no known rule, or that rule reports nothing on "
-        "its targets. (Not reported when the waived rule is not selected in this run.)",
+        "its targets. The message says why: a target that names no entity of the portfolio, the entities the "
+        "rule reports on instead, or that the rule reports nothing at all. (Not reported when the waived rule "
+        "is not selected in this run.)",
         why="Unused waivers pile up and later hide a new problem nobody approved.",
         example=_WAIVER_EXAMPLE.replace("TAC001", "TAC999") + "  expires: 2025-09-30\n",
         use_instead=_WAIVER_EXAMPLE + "  expires: 2025-09-30\n",
@@ -235,6 +237,32 @@ def _covers(target: tuple[str, str], diag: Diagnostic) -> bool:
     return rest.startswith(project + "/") or (not diag.entity and diag.path.startswith(f"projects/{project}/"))
 
 
+def _unmatched(code: str, targets: Sequence[str], reported: Sequence[Diagnostic], catalog: Catalog) -> str:
+    """Why a waiver of a rule that ran hides nothing: a target that names nothing, findings of the rule
+    on other entities, or no finding of the rule at all (only then is the problem gone)."""
+    unknown = [t for t in targets if catalog.lookup(t, kinds=("Project",)) is None]
+    head = f"waiver for {code} matches no finding of {code} on its targets"
+    if unknown:
+        names = ", ".join(unknown)
+        return (
+            f"{head}: {names} {'names' if len(unknown) == 1 else 'name'} no entity of the portfolio (unknown "
+            "reference); target the project or record the finding is reported on, or remove the waiver"
+        )
+    elsewhere: list[str] = []
+    for diag in reported:
+        entity = catalog.lookup(diag.entity, kinds=("Project",)) if diag.entity else None
+        shown = f"{entity.entity.display} ({diag.entity})" if entity is not None else diag.entity or diag.path
+        if shown not in elsewhere:
+            elsewhere.append(shown)
+    if elsewhere:
+        more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
+        return (
+            f"{head} ({', '.join(targets)}); {code} reports on {', '.join(elsewhere[:3])}{more}: target what it "
+            "reports on, or remove the waiver"
+        )
+    return f"{head}; {code} reports nothing in the portfolio: remove the waiver, the problem is gone"
+
+
 @dataclass(frozen=True)
 class WaiverOutcome:
     active: list[Diagnostic]
@@ -319,7 +347,7 @@ def apply_waivers(
         elif meta.code not in enabled:
             continue  # the rule did not run, so nothing could match: not evidence the waiver is stale
         else:
-            message = f"waiver for {meta.code} matches no finding on its targets; remove it, the problem is gone"
+            message = _unmatched(meta.code, spec.targets, [diags[i] for i in by_code.get(meta.code, ())], catalog)
         findings.append((WAIVER_ORPHAN, Finding(message, item, ("spec", "targets"))))
     active = [d for i, d in enumerate(diags) if i not in hidden]
     return WaiverOutcome(active, [hidden[i] for i in sorted(hidden)], findings)

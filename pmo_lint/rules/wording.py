@@ -8,7 +8,7 @@ wherever a finding comes from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,6 +29,19 @@ class MessageStyle:
 
     def person(self, value: Any) -> str:
         return format_person(value, self.people)
+
+    def of(self, data: Mapping[str, Any] | None) -> MessageStyle:
+        """This style for an entity whose money may be in its own currency (a project or portfolio
+        setting ``spec.currency``): its amounts read in that currency, not the PMO's."""
+        own = own_currency(data)
+        return replace(self, currency=own) if own and own != self.currency else self
+
+
+def own_currency(data: Mapping[str, Any] | None) -> str:
+    """The ``spec.currency`` an entity's data sets ("" when it sets none)."""
+    spec = data.get("spec") if isinstance(data, Mapping) else None
+    currency = spec.get("currency") if isinstance(spec, Mapping) else None
+    return currency.strip().upper() if isinstance(currency, str) else ""
 
 
 def style_of(catalog: Catalog) -> MessageStyle:

@@ -13,7 +13,7 @@ from pmo_lint.facts.evm import compute_evm, eac, index, tcpi
         (400.0, 500.0, 0.8),
         (600.0, 500.0, 1.2),
         (0.0, 0.0, 1.0),  # nothing earned and nothing spent/planned: on track
-        (50.0, 0.0, 0.0),  # earned without a denominator: 0 by convention
+        (50.0, 0.0, None),  # earned without a denominator (ahead of any plan, no cost booked): undefined
         (None, 100.0, None),  # EV unknown: index unknown
         (100.0, None, None),
     ],

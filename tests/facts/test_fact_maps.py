@@ -189,6 +189,7 @@ def test_other_kinds(portfolio: Path) -> None:
         "budgetByYear": {"2025": 700.0, "2026": 100.0},
         "overBudgetYears": ["2025"],
         "otherCurrencyProjects": [],
+        "unplacedProjects": [],
     }
     assert by["strategy/goals/grow.yaml"] == {"contributors": 1.0}
     assert facts.config["riskMatrix"]["escalationScore"] == 9

@@ -115,15 +115,15 @@ INIT = Lifecycle(
 )
 # PRINCE2: a mandate, Starting up (the project brief), the initiation stage (the PID: plans and
 # business case), management stages authorised by the project board at each stage boundary, closing.
-# Stages are stated where a name would mislead ("initiation" plans here).
+# Stages are stated where a name would mislead ("initiation" plans here) or says nothing ("stage-2").
 PRINCE2 = Lifecycle(
     "prince2",
     (
         FixturePhase("mandate", None, None, "proposed"),
         FixturePhase("starting-up", "initiation", "DP0", "initiating"),
         FixturePhase("initiation", "planning", "DP1", "planning"),
-        FixturePhase("stage-2", None, "DP2", "executing"),
-        FixturePhase("stage-3", None, "SB2", None, optional=True),  # a project's plan may have two stages
+        FixturePhase("stage-2", "execution", "DP2", "executing"),
+        FixturePhase("stage-3", "execution", "SB2", None, optional=True),  # a project's plan may have two stages
         FixturePhase("closing", None, None, "closing"),
         FixturePhase("closed", None, "DP5", "closed"),
     ),

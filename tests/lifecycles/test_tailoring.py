@@ -99,7 +99,7 @@ def test_repeatable_delivery_stages_need_a_gate_per_pass(tmp_path: Path) -> None
     second = _project("staged", "stage-2", ["DP0", "DP1", "DP2"], plan, "    pass: 2\n")
     root = _prince2(tmp_path, {"staged": second})
     text = (root / "pmo.yaml").read_text(encoding="utf-8")
-    text = text.replace("{id: stage-2, startGate: DP2,", "{id: stage-2, repeatable: true, startGate: DP2,")
+    text = text.replace("{id: stage-2, stage: execution,", "{id: stage-2, stage: execution, repeatable: true,")
     (root / "pmo.yaml").write_text(text, encoding="utf-8")
     target = root / "projects" / "staged" / "project.yaml"
     assert _codes(root, "staged") == ["GOV002"]  # the second stage's boundary decision is missing

@@ -53,8 +53,9 @@ def render_placeholder(text: str, scope: Mapping[str, Any], style: MessageStyle 
     if value is None or (value == [] and fallback is not None):
         return fallback if fallback is not None else MISSING
     style = style or MessageStyle()
-    if kind == "money":
-        return format_money(value, style.currency)
+    if kind == "money":  # in the entity's own currency when it sets one (a project budgeted in EUR)
+        entity = scope.get("entity")
+        return format_money(value, style.of(entity if isinstance(entity, Mapping) else None).currency)
     if kind == "person":
         return format_person(value, style.people)
     return format_value(value)
