@@ -21,11 +21,6 @@ def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def _active_baseline(project: Project) -> Baseline | None:
-    s = project.spec
-    return next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
-
-
 def approved_bac(project: Project, planning_reached: bool) -> float | None:
     """The BAC that counts against the portfolio envelope; None while it is not approved (or not set).
 
@@ -33,7 +28,7 @@ def approved_bac(project: Project, planning_reached: bool) -> float | None:
     is at or past the planning stage (the gate into planning approves the charter and its budget).
     """
     s = project.spec
-    baseline = _active_baseline(project)
+    baseline = s.baseline()
     if s.lifecycle.state == "cancelled" or (baseline is None and not planning_reached):
         return None
     bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
@@ -68,7 +63,7 @@ def bac_by_fiscal_year(project: Project, planning_reached: bool, start_month: in
     bac = approved_bac(project, planning_reached)
     if bac is None:
         return {}
-    baseline = _active_baseline(project)
+    baseline = s.baseline()
     out: dict[str, float] = defaultdict(float)
     phased = (baseline.budget.by_period if baseline else []) or (s.budget.by_period if s.budget else [])
     if phased:

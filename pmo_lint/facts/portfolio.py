@@ -408,7 +408,7 @@ class _Builder:
         fields_required = fields_of(steps)
         gates_approved = approved_gates(s.lifecycle)
 
-        baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+        baseline = s.baseline()
         bac = baseline.budget.bac if baseline else (s.budget.bac if s.budget else None)
         actual_cost = float(sum(a.cost for a in s.actuals))
 

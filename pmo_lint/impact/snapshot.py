@@ -160,7 +160,7 @@ def _active_dates(project: Project) -> tuple[str, tuple[tuple[str, str, dt.date]
     """The active baseline's name (else id) and its approved dates, keyed by what they are (start, finish,
     a milestone's id) so that two baselines' dates line up."""
     s = project.spec
-    active = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+    active = s.baseline()
     if active is None:
         return "", ()
     titles = {m.id: m.title for m in s.milestones}
@@ -189,7 +189,7 @@ def person_label(catalog: Catalog, ref: str | None) -> str:
 
 def _dates(project: Project) -> tuple[dt.date | None, dt.date | None]:
     s = project.spec
-    baseline = next((b for b in s.baselines if b.id == s.active_baseline), None) if s.active_baseline else None
+    baseline = s.baseline()
     start = (s.schedule.forecast.start if s.schedule.forecast else None) or (
         s.schedule.approved.start if s.schedule.approved else None
     )

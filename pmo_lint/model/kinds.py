@@ -611,6 +611,12 @@ class ProjectSpec(Record):
     template: Name | None = None
     """The portfolio template this project was started from."""
 
+    def baseline(self) -> Baseline | None:
+        """The active baseline: the entry of `baselines` that `activeBaseline` names (None when it names none)."""
+        if not self.active_baseline:
+            return None
+        return next((b for b in self.baselines if b.id == self.active_baseline), None)
+
 
 class Project(Entity):
     """A project: lifecycle and gate decisions, alignment, budget, baselines, milestones, scope, stakeholders."""

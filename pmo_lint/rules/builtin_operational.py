@@ -60,7 +60,7 @@ def _team_capacity(ctx: RuleContext) -> Iterator[Finding]:
 def project_finish(project: Project) -> dt.date | None:
     """Actual finish once there is one, else forecast, approved or baseline finish."""
     s = project.spec
-    baseline = next((b for b in s.baselines if b.id == s.active_baseline), None)
+    baseline = s.baseline()
     return (
         (s.schedule.actual.finish if s.schedule.actual else None)
         or (s.schedule.forecast.finish if s.schedule.forecast else None)

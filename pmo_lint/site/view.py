@@ -563,7 +563,7 @@ def baseline_slip(project: Project, catalog: Catalog, active_days: int | None) -
     is recorded, else the earliest of all."""
     spec = project.spec
     forecast = spec.schedule.forecast.finish if spec.schedule.forecast else None
-    active = next((b for b in spec.baselines if b.id == spec.active_baseline), None) if spec.active_baseline else None
+    active = spec.baseline()
     ordered = sorted(enumerate(spec.baselines), key=lambda ib: (ib[1].date, ib[0]))
     approved = [b for _, b in ordered if baseline_approved(project, b, catalog)]
     first = approved[0] if approved else (ordered[0][1] if ordered else None)
