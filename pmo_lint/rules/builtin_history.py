@@ -18,8 +18,9 @@ from pmo_lint.rules.base import ChangeSet, Finding, FunctionRule, RuleContext, R
 
 if TYPE_CHECKING:
     from pmo_lint.facts.approval import Related, Row
-    from pmo_lint.model.catalog import Catalog, LoadedEntity
+    from pmo_lint.model.catalog import LoadedEntity
     from pmo_lint.model.kinds import Baseline, ChangeRequest, Person, PMOConfig, Project
+    from pmo_lint.rules.wording import MessageStyle
 
 PACK = "governance"
 
@@ -51,12 +52,6 @@ def _project_name(project: Project) -> str:
     title = (project.metadata.title or "").strip()
     name = project.metadata.name
     return f"{title} ({name})" if title and title != name else name
-
-
-def _currency(project: Project, catalog: Catalog) -> str:
-    """The currency a project's amounts are in: its own, else the portfolio's."""
-    own = project.spec.currency or (catalog.config.spec.currency if catalog.config is not None else "")
-    return str(own or "")
 
 
 # what a change request's approval covers: editing any of these after it was approved changes what was approved
@@ -128,19 +123,19 @@ def _renamed_to(ctx: RuleContext, cs: ChangeSet, old: Project) -> tuple[Project,
     return None
 
 
-def _pairs(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[Project, Project, LoadedEntity]]:
+def _pairs(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[LoadedEntity, Project, LoadedEntity]]:
     """Each project at the head with what it was at the base (also under its old name, when renamed)."""
     from pmo_lint.model.kinds import Project
 
     for project, item in ctx.catalog.typed(Project):
         old_item = _base_item(cs, item)
         if old_item is not None:
-            yield old_item.entity, project, item  # type: ignore[misc]
-    for old, _ in cs.base.typed(Project):
+            yield old_item, project, item
+    for old, old_item in cs.base.typed(Project):
         if ctx.catalog.lookup(old.metadata.name, kinds=("Project",)) is None:
             renamed = _renamed_to(ctx, cs, old)
             if renamed is not None:
-                yield old, renamed[0], renamed[1]
+                yield old_item, renamed[0], renamed[1]
 
 
 def _baseline_left(ctx: RuleContext) -> Iterator[Finding]:
@@ -170,14 +165,17 @@ def _baseline_left(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _baseline_change(ctx: RuleContext) -> Iterator[Finding]:
-    from pmo_lint.rules.wording import format_money
+    from pmo_lint.rules.wording import format_money, style_of
 
     cs = _changes(ctx)
     if cs is None:
         return
     yield from _baseline_left(ctx)
+    # amounts read in each project's own currency, else the PMO's (at the base for what was approved)
+    base_style, style = style_of(cs.base), style_of(ctx.catalog)
     reported: set[str] = set()
-    for old_project, project, item in _pairs(ctx, cs):
+    for old_item, project, item in _pairs(ctx, cs):
+        old_project: Project = old_item.entity  # type: ignore[assignment]
         name = project.metadata.name
         requests = _change_requests(ctx, cs, name, old_project.metadata.name)
         for cr_item, parts in requests.edited:
@@ -210,7 +208,7 @@ def _baseline_change(ctx: RuleContext) -> Iterator[Finding]:
         else:
             fix = "make the delta of the approved change requests match, or revert"
             given = "but the approved change requests of this change give"
-        old_currency, currency = _currency(old_project, cs.base), _currency(project, ctx.catalog)
+        old_currency, currency = base_style.of(old_item.data).currency, style.of(item.data).currency
         if old_currency != currency:
             yield Finding(
                 f"{label}: the project's currency changed from {old_currency} to {currency}, so its approved budget "
@@ -327,8 +325,8 @@ def _phase_advance(ctx: RuleContext) -> Iterator[Finding]:
     if cs is None or pmo is None:
         return
     phases = pmo.spec.lifecycle.phases
-    for old_project, project, item in _pairs(ctx, cs):  # a renamed project is compared with what it was
-        before = old_project.spec.lifecycle
+    for old_item, project, item in _pairs(ctx, cs):  # a renamed project is compared with what it was
+        before = old_item.entity.spec.lifecycle  # type: ignore[attr-defined]
         after = project.spec.lifecycle
         # the steps entered under the project's plan: optional phases it skips need no gate, each pass of a
         # repeatable phase needs its own
@@ -596,11 +594,11 @@ def _new_approvals(ctx: RuleContext, cs: ChangeSet) -> Iterator[tuple[LoadedEnti
                 yield item, given, _approver(cs, ctx, given.approver)
 
 
-def _unfit(cs: ChangeSet, ctx: RuleContext, given: GivenApproval, person: Person | None) -> str | None:
+def _unfit(
+    cs: ChangeSet, ctx: RuleContext, given: GivenApproval, person: Person | None, style: MessageStyle
+) -> str | None:
     """Why the approver could not approve at all in this change (not yet registered, or gone), else None."""
-    from pmo_lint.rules.wording import style_of
-
-    who = style_of(ctx.catalog).person(given.approver)
+    who = style.person(given.approver)
     if person is None:
         return (
             f"{given.what} is approved by {who}, who is not in the people register at the base of this change; a "
@@ -631,7 +629,7 @@ def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
     titles = {r.id: r.title for r in pmo.spec.governance_roles}
     crs: dict[str, tuple[LoadedEntity, DataPath]] = {}  # change requests with a new approval, and where
     for item, given, person in _new_approvals(ctx, cs):
-        unfit = _unfit(cs, ctx, given, person)
+        unfit = _unfit(cs, ctx, given, person, style)
         if unfit is not None or person is None:
             yield Finding(unfit or "", item, given.path)
             continue
@@ -666,7 +664,8 @@ def _approval_power(ctx: RuleContext) -> Iterator[Finding]:
         for given in approvals_in("ChangeRequest", item.data):
             signer = _approver(cs, ctx, given.approver)
             # the approvals that count: by someone registered at the base, in office then, in a role they hold
-            if signer is not None and given.role in signer.spec.held_roles() and _unfit(cs, ctx, given, signer) is None:
+            counts = signer is not None and given.role in signer.spec.held_roles()
+            if counts and _unfit(cs, ctx, given, signer, style) is None:
                 approved.append((given.approver, given.role))
                 names.append(f"{style.person(given.approver)} as {given.role}")
         related = _related(cs, ctx, item)

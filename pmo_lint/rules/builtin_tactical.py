@@ -311,13 +311,14 @@ class _Phasing:
 def _phasings(ctx: RuleContext) -> Iterator[tuple[LoadedEntity, str, _Phasing]]:
     """Every time-phased budget of the projects that are not cancelled, with the project's currency."""
     from pmo_lint.model.kinds import Project
+    from pmo_lint.rules.wording import style_of
 
-    pmo = ctx.catalog.config
+    style = style_of(ctx.catalog)
     for project, item in ctx.catalog.typed(Project):
         s = project.spec
         if s.lifecycle.state == "cancelled":
             continue
-        currency = s.currency or (pmo.spec.currency if pmo else "")
+        currency = style.of(item.data).currency  # the project's own, else the PMO's
         if s.budget is not None and s.budget.by_period:
             at: tuple[str | int, ...] = ("spec", "budget", "byPeriod")
             yield item, currency, _Phasing("the budget", at, s.budget.bac, s.budget.by_period, _working_window(project))
